@@ -1,0 +1,15 @@
+# Compiler flags shared by every Hypasis target (not by third-party code).
+add_library(hypasis_flags INTERFACE)
+target_compile_options(hypasis_flags INTERFACE -Wall -Wextra -Werror -Wshadow -Wnon-virtual-dtor -Wpedantic)
+target_include_directories(hypasis_flags INTERFACE ${PROJECT_SOURCE_DIR}/src)
+
+if(HYPASIS_SANITIZE)
+  # ASan+UBSan for the whole build; UBSan findings abort so that a test fails instead of printing.
+  add_compile_options(-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer)
+  add_link_options(-fsanitize=address,undefined)
+endif()
+
+find_program(MOLD_PROGRAM mold)
+if(MOLD_PROGRAM AND CMAKE_CXX_COMPILER_ID STREQUAL "GNU" AND CMAKE_CXX_COMPILER_VERSION VERSION_GREATER_EQUAL 12.1)
+  add_link_options(-fuse-ld=mold)
+endif()
