@@ -1,0 +1,11 @@
+#include "hypasis/node/commands/commands.hpp"
+
+#include "hypasis/node/commands/block_inspect.hpp"
+
+namespace hypasis::node {
+
+void register_commands(CLI::App& app, int& exit_code) {
+    add_block_commands(app, exit_code);
+}
+
+}  // namespace hypasis::node
