@@ -2,7 +2,7 @@
 // byte; bodies decoded on their own agree with the block's.
 #include <algorithm>
 
-#include "fuzz/fuzz_check.hpp"
+#include "fuzz_check.hpp"
 #include "hypasis/core/types/block.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {

@@ -2,7 +2,7 @@
 // hash of what was received), and re-decoding the encoding gives the same fields.
 #include <algorithm>
 
-#include "fuzz/fuzz_check.hpp"
+#include "fuzz_check.hpp"
 #include "hypasis/core/types/header.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {

@@ -1,7 +1,7 @@
 // Receipt lists in both wire forms (eth/68 with blooms, eth/69 slim): accepted lists re-encode byte for byte.
 #include <algorithm>
 
-#include "fuzz/fuzz_check.hpp"
+#include "fuzz_check.hpp"
 #include "hypasis/core/types/receipt.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {

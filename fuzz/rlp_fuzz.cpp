@@ -1,7 +1,7 @@
 // Strict RLP: any accepted input re-encodes to itself, and the scalar decoders agree with the tree decoder.
 #include <cstdint>
 
-#include "fuzz/fuzz_check.hpp"
+#include "fuzz_check.hpp"
 #include "hypasis/core/rlp/decode.hpp"
 #include "hypasis/core/rlp/encode.hpp"
 

@@ -2,7 +2,7 @@
 // on arbitrary signatures returns a value or a typed error, never crashes.
 #include <algorithm>
 
-#include "fuzz/fuzz_check.hpp"
+#include "fuzz_check.hpp"
 #include "hypasis/core/types/transaction.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
