@@ -67,6 +67,11 @@ Expected<void, DecodingError> decode_list_items(ByteView& in, Fn&& fn, std::size
     return {};
 }
 
+/// Counts the items in a list payload (as returned by decode_list) by walking their headers, without decoding
+/// them, so that a caller can size a vector once. kTooLarge as soon as the count would exceed `max_items`; the
+/// header errors of a malformed item otherwise.
+Expected<std::size_t, DecodingError> count_items(ByteView payload, std::size_t max_items) noexcept;
+
 /// A decoded RLP tree, for generic inspection and tests. Views point into the decoded input.
 struct Item {
     bool list{false};

@@ -86,6 +86,17 @@ Expected<ByteView, DecodingError> decode_raw_item(ByteView& in) noexcept {
     return start.first(start.size() - in.size());
 }
 
+Expected<std::size_t, DecodingError> count_items(ByteView payload, std::size_t max_items) noexcept {
+    std::size_t n = 0;
+    while (!payload.empty()) {
+        if (n == max_items) return unexpected(DecodingError::kTooLarge);
+        auto item = decode_raw_item(payload);
+        if (!item) return unexpected(item.error());
+        ++n;
+    }
+    return n;
+}
+
 Expected<uint64_t, DecodingError> decode_u64(ByteView& in) noexcept {
     auto s = decode_string(in);
     if (!s) return unexpected(s.error());

@@ -136,6 +136,16 @@ TEST(Rlp, DepthAndCountBounds) {
     EXPECT_EQ(decode_tree(wrap_list(many), 64, 10).error(), DecodingError::kTooLarge);
 }
 
+TEST(Rlp, CountItems) {
+    Bytes payload;
+    for (int i = 0; i < 5; ++i) encode_u64(payload, 1000);
+    EXPECT_EQ(count_items(payload, 5), 5u);
+    EXPECT_EQ(count_items(payload, 4).error(), DecodingError::kTooLarge);
+    EXPECT_EQ(count_items({}, 0), 0u);
+    payload.pop_back();  // the last item is now truncated
+    EXPECT_EQ(count_items(payload, 10).error(), DecodingError::kInputTooShort);
+}
+
 TEST(Rlp, IntegerRoundTrip) {
     for (uint64_t x : {0ull, 1ull, 0x7full, 0x80ull, 0xffull, 0x100ull, 0xffffffffffffffffull}) {
         Bytes enc;

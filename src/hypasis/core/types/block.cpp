@@ -20,13 +20,9 @@ Expected<void, DecodingError> decode_counted_list(ByteView& in, std::size_t max_
                                                   DecodeOne decode_one) {
     auto payload = rlp::decode_list(in);
     if (!payload) return unexpected(payload.error());
-    std::size_t n = 0;
-    for (ByteView p = *payload; !p.empty(); ++n) {
-        if (n == max_items) return unexpected(DecodingError::kTooLarge);
-        auto item = rlp::decode_raw_item(p);
-        if (!item) return unexpected(item.error());
-    }
-    out.reserve(n);
+    auto n = rlp::count_items(*payload, max_items);
+    if (!n) return unexpected(n.error());
+    out.reserve(*n);
     for (ByteView p = *payload; !p.empty();) {
         auto x = decode_one(p);
         if (!x) return unexpected(x.error());

@@ -56,15 +56,11 @@ Expected<std::vector<Withdrawal>, DecodingError> decode_withdrawals_item(ByteVie
     auto payload = rlp::decode_list(in);
     if (!payload) return unexpected(payload.error());
     // Count first, so that the vector is sized once and never beyond the caller's bound.
-    std::size_t n = 0;
-    for (ByteView p = *payload; !p.empty(); ++n) {
-        if (n == max_items) return unexpected(DecodingError::kTooLarge);
-        auto item = rlp::decode_raw_item(p);
-        if (!item) return unexpected(item.error());
-    }
+    auto n = rlp::count_items(*payload, max_items);
+    if (!n) return unexpected(n.error());
     try {
         std::vector<Withdrawal> out;
-        out.reserve(n);
+        out.reserve(*n);
         for (ByteView p = *payload; !p.empty();) {
             auto w = decode_withdrawal_item(p);
             if (!w) return unexpected(w.error());
