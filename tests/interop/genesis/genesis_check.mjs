@@ -10,8 +10,10 @@
 // Without file arguments it checks every *.json file in this folder except expected.json. With
 // --write-expected it also writes expected.json in this folder ({"<file name>": {"hash", "stateRoot"}}), the
 // reference that core_chain_test compares Hypasis against. Nothing here talks to the network.
+//
+// As a module it exports genesisOf(path) -> {hash, stateRoot} (used by compare.mjs); importing it runs nothing.
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { createBlockchain } from '@ethereumjs/blockchain';
@@ -20,7 +22,8 @@ import { bytesToHex } from '@ethereumjs/util';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
-async function genesisOf(path) {
+/// The genesis block hash and state root ethereumjs computes for the geth genesis.json at `path`, as 0x hex.
+export async function genesisOf(path) {
   const json = JSON.parse(readFileSync(path, 'utf8'));
   const common = createCommonFromGethGenesis(json, { chain: basename(path, '.json') });
   const blockchain = await createBlockchain({
@@ -62,4 +65,5 @@ async function main() {
   process.exitCode = failures === 0 ? 0 : 1;
 }
 
-await main();
+// Run only as a script, not when imported.
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) await main();

@@ -1,11 +1,13 @@
 #include "hypasis/node/commands/commands.hpp"
 
 #include "hypasis/node/commands/block_inspect.hpp"
+#include "hypasis/node/commands/chain_info.hpp"
 
 namespace hypasis::node {
 
 void register_commands(CLI::App& app, int& exit_code) {
     add_block_commands(app, exit_code);
+    add_chain_commands(app, exit_code);
 }
 
 }  // namespace hypasis::node
