@@ -2,12 +2,18 @@
 
 #include "hypasis/node/commands/block_inspect.hpp"
 #include "hypasis/node/commands/chain_info.hpp"
+#include "hypasis/node/commands/db_command.hpp"
+#include "hypasis/node/commands/export_command.hpp"
+#include "hypasis/node/commands/import_command.hpp"
 
 namespace hypasis::node {
 
 void register_commands(CLI::App& app, int& exit_code) {
     add_block_commands(app, exit_code);
     add_chain_commands(app, exit_code);
+    add_import_command(app, exit_code);
+    add_export_command(app, exit_code);
+    add_db_commands(app, exit_code);
 }
 
 }  // namespace hypasis::node
