@@ -8,18 +8,21 @@
 
 #include "hypasis/core/common/hex.hpp"
 #include "hypasis/core/crypto/keccak.hpp"
-#include "hypasis/core/validation/body_validation.hpp"
-#include "hypasis/core/validation/error.hpp"
+#include "hypasis/storage/block_store/row_checks.hpp"
 #include "hypasis/storage/block_store/schema.hpp"
+#include "hypasis/storage/block_store/staging.hpp"
 #include "hypasis/storage/ranges/range_codec.hpp"
 
 namespace hypasis::storage {
 
+using detail::check_body_row;
+using detail::check_header_row;
+using detail::check_receipts_row;
+using detail::idx;
+using detail::kAllKinds;
+using detail::Staging;
+
 namespace {
-
-constexpr std::size_t idx(DataKind k) noexcept { return static_cast<std::size_t>(k); }
-
-constexpr std::array<DataKind, kDataKindCount> kAllKinds{DataKind::kHeaders, DataKind::kBodies, DataKind::kReceipts};
 
 /// Above this many touched numbers a write clears the hot cache instead of erasing entries one by one.
 constexpr std::size_t kCacheClearThreshold = 4096;
@@ -37,7 +40,8 @@ std::size_t cache_charge(const CachedBlock& c) noexcept {
     if (c.has_body) {
         const BlockBody& b = c.block.body;
         bytes += 2 * encoded_length(b) + b.transactions.size() * sizeof(Transaction) +
-                 b.ommers.size() * sizeof(SealedHeader) + (b.withdrawals ? b.withdrawals->size() * sizeof(Withdrawal) : 0);
+                 b.ommers.size() * sizeof(SealedHeader) +
+                 (b.withdrawals ? b.withdrawals->size() * sizeof(Withdrawal) : 0);
     }
     return bytes;
 }
@@ -76,127 +80,6 @@ StoreError invalid_input(std::string what, std::optional<uint64_t> block_num = s
 
 Hash hash_at(ByteView v) noexcept { return to_fixed<32>(v.first(32)); }
 
-// ---- integrity checks of stored rows ---------------------------------------------------------------------------
-
-Expected<SealedHeader, std::string> check_header_row(uint64_t block_num, ByteView row) {
-    if (row.size() <= 32) return unexpected(std::string("header row too short (") + std::to_string(row.size()) + " B)");
-    const Hash stored = hash_at(row);
-    auto header = decode_header(row.subspan(32));
-    if (!header) return unexpected("header RLP does not decode: " + std::string(rlp::to_string(header.error())));
-    if (header->hash != stored) {
-        return unexpected("header hash mismatch: stored " + to_hex(stored) + ", keccak of the RLP " +
-                          to_hex(header->hash));
-    }
-    if (header->header.number != block_num) {
-        return unexpected("header number mismatch: the row of block " + std::to_string(block_num) +
-                          " holds block " + std::to_string(header->header.number));
-    }
-    return std::move(*header);
-}
-
-Expected<BlockBody, std::string> check_body_row(const SealedHeader& header, ByteView row) {
-    auto body = decode_body(row);
-    if (!body) return unexpected("body RLP does not decode: " + std::string(rlp::to_string(body.error())));
-    if (auto ok = validation::validate_body(header.header, *body); !ok) {
-        return unexpected("body does not match its header: " + std::string(validation::to_string(ok.error())));
-    }
-    return std::move(*body);
-}
-
-Expected<std::vector<Receipt>, std::string> check_receipts_row(const SealedHeader& header, ByteView row) {
-    auto receipts = decode_receipts(row, ReceiptForm::kSlim);
-    if (!receipts) return unexpected("receipts do not decode: " + std::string(rlp::to_string(receipts.error())));
-    if (auto ok = validation::validate_receipts(header.header, *receipts); !ok) {
-        return unexpected("receipts do not match their header: " + std::string(validation::to_string(ok.error())));
-    }
-    return std::move(*receipts);
-}
-
-/// Adapts a kv WriteBatch's meta column to the range codec.
-class MetaSink final : public RangeRecordSink {
-  public:
-    explicit MetaSink(WriteBatch& batch) noexcept : batch_(batch) {}
-    void put(ByteView key, ByteView value) override { batch_.put(Column::kMeta, key, value); }
-    void del(ByteView key) override { batch_.del(Column::kMeta, key); }
-
-  private:
-    WriteBatch& batch_;
-};
-
-/// One write in preparation: the batch, the tracker mutations already applied in memory (reverted by the
-/// destructor unless the batch committed), and the block numbers whose cache entries must go.
-class Staging {
-  public:
-    explicit Staging(std::array<RangeTracker, kDataKindCount>& trackers) noexcept : trackers_(trackers) {}
-    Staging(const Staging&) = delete;
-    Staging& operator=(const Staging&) = delete;
-    ~Staging() {
-        if (committed_) return;
-        for (std::size_t k = 0; k < kDataKindCount; ++k) {
-            for (auto it = deltas_[k].rbegin(); it != deltas_[k].rend(); ++it) trackers_[k].revert(*it);
-        }
-    }
-
-    void add(DataKind kind, Range r) { record(kind, trackers_[idx(kind)].add(r)); }
-    void remove(DataKind kind, Range r) { record(kind, trackers_[idx(kind)].remove(r)); }
-
-    /// Appends the tracker records of every delta, in order, to the batch (applied in order, sequential deltas
-    /// take the records from the state before the first to the state after the last).
-    void write_deltas() {
-        MetaSink sink(batch);
-        for (const DataKind kind : kAllKinds) {
-            for (const RangeDelta& d : deltas_[idx(kind)]) write_delta(kind, d, sink);
-        }
-    }
-
-    void mark_committed() noexcept { committed_ = true; }
-
-    /// Queues a put into hash_to_num or tx_index. Their keys are random hashes; add_index_puts() adds the queue to
-    /// the batch sorted by key, because the memtable then finds each insert position next to the previous one
-    /// instead of searching from the top (kv/README.md: measured +20-25% full-block ingest).
-    void index_put(Column column, const Hash& key, ByteView value) {
-        IndexPut p{column, key, {}, static_cast<uint8_t>(value.size())};
-        std::copy(value.begin(), value.end(), p.value.begin());
-        index_puts_.push_back(p);
-    }
-
-    /// Appends the queued index puts to the batch, sorted by (column, key). The sort is stable, so a key queued
-    /// twice keeps its order and the later put still wins. Removals were added to the batch before (pass 1).
-    void add_index_puts() {
-        std::stable_sort(index_puts_.begin(), index_puts_.end(), [](const IndexPut& a, const IndexPut& b) {
-            return a.column != b.column ? a.column < b.column : a.key < b.key;
-        });
-        for (const IndexPut& p : index_puts_) batch.put(p.column, p.key, ByteView(p.value.data(), p.value_size));
-        index_puts_.clear();
-    }
-
-    WriteBatch batch;
-    std::vector<uint64_t> touched;
-
-  private:
-    struct IndexPut {
-        Column column;
-        Hash key;
-        FixedBytes<schema::kTxIndexValueSize> value;
-        uint8_t value_size;
-    };
-
-    void record(DataKind kind, RangeDelta d) {
-        if (d.empty()) return;
-        try {
-            deltas_[idx(kind)].push_back(std::move(d));
-        } catch (...) {
-            trackers_[idx(kind)].revert(d);
-            throw;
-        }
-    }
-
-    std::array<RangeTracker, kDataKindCount>& trackers_;
-    std::array<std::vector<RangeDelta>, kDataKindCount> deltas_;
-    std::vector<IndexPut> index_puts_;
-    bool committed_{false};
-};
-
 template <class T>
 Lookup<T> found(const std::shared_ptr<const CachedBlock>& entry, const T* part) {
     return Lookup<T>{LookupStatus::kFound, std::shared_ptr<const T>(entry, part)};
@@ -216,49 +99,6 @@ std::vector<Range> runs_of(const std::vector<uint64_t>& nums) {
 }
 
 }  // namespace
-
-// ---- names -----------------------------------------------------------------------------------------------------
-
-std::string_view to_string(StoreErrc c) noexcept {
-    switch (c) {
-        case StoreErrc::kCorrupted:
-            return "corrupted";
-        case StoreErrc::kMalformedRecord:
-            return "malformed record";
-        case StoreErrc::kSchemaMismatch:
-            return "schema mismatch";
-        case StoreErrc::kLocked:
-            return "locked";
-        case StoreErrc::kNotFound:
-            return "not found";
-        case StoreErrc::kInvalidInput:
-            return "invalid input";
-        case StoreErrc::kKv:
-            break;
-    }
-    return "storage error";
-}
-
-std::string to_string(const StoreError& e) {
-    std::string out(to_string(e.code));
-    if (e.block_num) out += ": block " + std::to_string(*e.block_num);
-    if (!e.what.empty()) out += ": " + e.what;
-    return out;
-}
-
-std::string_view to_string(LookupStatus s) noexcept {
-    switch (s) {
-        case LookupStatus::kFound:
-            return "found";
-        case LookupStatus::kMissingInGap:
-            return "missing in gap";
-        case LookupStatus::kBeyondHead:
-            return "beyond head";
-        case LookupStatus::kUnknownHash:
-            break;
-    }
-    return "unknown hash";
-}
 
 // ---- Impl ------------------------------------------------------------------------------------------------------
 
@@ -303,8 +143,8 @@ struct BlockStore::Impl {
     /// The verified header of block n for checking its body or receipts (`kind`): from `known` when the cache
     /// had it, else read. A header missing from the tracker is corruption of `kind`'s row (it has no header to
     /// be checked against).
-    Expected<std::shared_ptr<const CachedBlock>, ReadFailure> header_for(DataKind kind, uint64_t n,
-                                                                         std::shared_ptr<const CachedBlock> known) const {
+    Expected<std::shared_ptr<const CachedBlock>, ReadFailure> header_for(
+        DataKind kind, uint64_t n, std::shared_ptr<const CachedBlock> known) const {
         if (known) return known;
         if (!trackers[idx(DataKind::kHeaders)].contains(n)) {
             return unexpected(corrupt(kind, std::string(to_string(kind)) + " row stored without its header"));
@@ -490,7 +330,8 @@ struct BlockStore::Impl {
                     drop_receipts(s, n, true);
                 }
                 // The repair is made durable: after a restart the block must still read as a gap.
-                if (auto w = commit(s, Durability::kSync); !w) what += " (the repair write failed: " + w.error().what + ")";
+                if (auto w = commit(s, Durability::kSync); !w)
+                    what += " (the repair write failed: " + w.error().what + ")";
             }
             cache.erase(n);
         }
@@ -519,13 +360,14 @@ struct BlockStore::Impl {
     void put_header_rows(Staging& s, const SealedHeader& h) const {
         const uint64_t n = h.header.number;
         s.batch.put_concat(Column::kHeaders, schema::num_key(n), h.hash, h.rlp);  // schema::header_row
-        s.index_put(Column::kHashToNum, h.hash, schema::num_key(n));
+        s.batch.put(Column::kHashToNum, h.hash, schema::num_key(n));  // a hash memtable: order does not matter
     }
 
     void put_body_rows(Staging& s, uint64_t n, const Bytes& body_rlp, const BlockBody& body) const {
         s.batch.put(Column::kBodies, schema::num_key(n), body_rlp);
         for (std::size_t i = 0; i < body.transactions.size(); ++i) {
-            s.index_put(Column::kTxIndex, body.transactions[i].hash, schema::tx_index_value(n, static_cast<uint32_t>(i)));
+            s.index_put(Column::kTxIndex, body.transactions[i].hash,
+                        schema::tx_index_value(n, static_cast<uint32_t>(i)));
         }
     }
 
@@ -673,10 +515,10 @@ Expected<std::unique_ptr<BlockStore>, StoreError> BlockStore::open(const std::fi
     auto scan = impl->db->for_each(Column::kMeta, ByteView(kRangeKeyPrefix), upper, [&](ByteView key, ByteView value) {
         auto rec = decode_range_record(key, value);
         if (!rec) {
-            bad = StoreError{StoreErrc::kMalformedRecord, std::nullopt,
-                             "range record " + to_hex(key) + " = " + to_hex(value) + ": " +
-                                 std::string(to_string(rec.error())),
-                             std::nullopt};
+            bad = StoreError{
+                StoreErrc::kMalformedRecord, std::nullopt,
+                "range record " + to_hex(key) + " = " + to_hex(value) + ": " + std::string(to_string(rec.error())),
+                std::nullopt};
             return false;
         }
         records[idx(rec->kind)].push_back(rec->range);
@@ -701,8 +543,7 @@ Expected<std::unique_ptr<BlockStore>, StoreError> BlockStore::open(const std::fi
     if (!*version) {
         if (any_records) {
             return unexpected(StoreError{StoreErrc::kMalformedRecord, std::nullopt,
-                                         "the schema version record is missing but range records exist",
-                                         std::nullopt});
+                                         "the schema version record is missing but range records exist", std::nullopt});
         }
         WriteBatch b;
         b.put(Column::kMeta, as_bytes(schema::kSchemaVersionKey), schema::schema_version_value(kSchemaVersion));
@@ -789,7 +630,8 @@ Expected<void, StoreError> BlockStore::put_receipts(uint64_t first_block_num,
 
 Expected<void, StoreError> BlockStore::replace_canonical_from(uint64_t first_block_num, std::span<const Block> blocks,
                                                               Durability durability) {
-    if (first_block_num > kMaxTrackedBlock) return unexpected(invalid_input("block number out of range", first_block_num));
+    if (first_block_num > kMaxTrackedBlock)
+        return unexpected(invalid_input("block number out of range", first_block_num));
     for (std::size_t i = 0; i < blocks.size(); ++i) {
         const uint64_t want = first_block_num + i;
         if (blocks[i].header.header.number != want) {
@@ -890,8 +732,8 @@ Expected<Lookup<TransactionInBlock>, StoreError> BlockStore::find_transaction(co
             auto row = d.db->get(Column::kBodies, schema::num_key(loc->block_num));
             if (row && *row) {
                 auto body = decode_body(**row);
-                stale = !body || loc->index >= body->transactions.size() ||
-                        body->transactions[loc->index].hash != txn_hash;
+                stale =
+                    !body || loc->index >= body->transactions.size() || body->transactions[loc->index].hash != txn_hash;
             }
         }
         if (stale) {

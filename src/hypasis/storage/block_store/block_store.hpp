@@ -50,7 +50,7 @@ namespace hypasis::storage {
 inline constexpr uint32_t kSchemaVersion = 1;
 
 /// What went wrong in the block store.
-enum class [[nodiscard]] StoreErrc {
+enum class [[nodiscard]] StoreErrc{
     kCorrupted = 1,    ///< A stored row failed its integrity check (block_num says which). It has been removed.
     kMalformedRecord,  ///< A meta record (range tracker, schema version) does not decode, found on open.
     kSchemaMismatch,   ///< The database was written with another schema version.
@@ -122,8 +122,8 @@ struct StoreOptions {
 
 /// Counters for metrics.
 struct StoreStats {
-    CacheStats cache;                ///< The hot cache's counters.
-    uint64_t corruptions_found{0};   ///< Integrity failures reported since open (each repaired).
+    CacheStats cache;               ///< The hot cache's counters.
+    uint64_t corruptions_found{0};  ///< Integrity failures reported since open (each repaired).
 };
 
 class BlockStore {

@@ -35,8 +35,7 @@ using testing::SplitMix;
 class BenchDir {
   public:
     explicit BenchDir(const std::string& name)
-        : path_(std::filesystem::temp_directory_path() /
-                ("hypasis-bench-" + name + "-" + std::to_string(::getpid()))) {
+        : path_(std::filesystem::temp_directory_path() / ("hypasis-bench-" + name + "-" + std::to_string(::getpid()))) {
         std::filesystem::remove_all(path_);
     }
     ~BenchDir() {

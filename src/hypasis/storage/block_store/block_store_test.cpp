@@ -42,9 +42,9 @@ std::vector<BlockBody> bodies_of(const std::vector<testing::SyntheticBlock>& blo
     return out;
 }
 
-#define ASSERT_OK(expr)                                                          \
-    do {                                                                         \
-        auto ok_ = (expr);                                                       \
+#define ASSERT_OK(expr)                                                           \
+    do {                                                                          \
+        auto ok_ = (expr);                                                        \
         ASSERT_TRUE(ok_) << #expr << ": " << (ok_ ? "" : to_string(ok_.error())); \
     } while (0)
 
@@ -141,7 +141,8 @@ TEST(BlockStore, MainnetFixtureBlocksRoundTripByteForByte) {
     }
     ASSERT_EQ(expected.size(), 9u);
     std::vector<Range> expected_gaps;
-    for (std::size_t i = 0; i + 1 < expected.size(); ++i) expected_gaps.push_back({expected[i].end, expected[i + 1].first});
+    for (std::size_t i = 0; i + 1 < expected.size(); ++i)
+        expected_gaps.push_back({expected[i].end, expected[i + 1].first});
     for (const DataKind kind : {DataKind::kHeaders, DataKind::kBodies, DataKind::kReceipts}) {
         SCOPED_TRACE(std::string(to_string(kind)));
         EXPECT_EQ(store->tracker(kind).to_vector(), expected);
@@ -176,7 +177,7 @@ TEST(BlockStore, FoundMissingInGapAndBeyondHeadAreDistinct) {
     ASSERT_TRUE(h);
     ASSERT_EQ(h->status, LookupStatus::kFound);
     EXPECT_EQ((*h)->hash, chain[5].block.header.hash);
-    EXPECT_EQ(status_of(store->get_header(9)), LookupStatus::kMissingInGap);   // below the head, not stored
+    EXPECT_EQ(status_of(store->get_header(9)), LookupStatus::kMissingInGap);  // below the head, not stored
     EXPECT_EQ(status_of(store->get_header(0)), LookupStatus::kMissingInGap);
     EXPECT_EQ(status_of(store->get_header(19)), LookupStatus::kFound);
     EXPECT_EQ(status_of(store->get_header(20)), LookupStatus::kBeyondHead);  // above the highest header
@@ -208,10 +209,8 @@ TEST(BlockStore, FoundMissingInGapAndBeyondHeadAreDistinct) {
     EXPECT_EQ(store->head(DataKind::kHeaders), 31u);
     EXPECT_EQ(store->head(DataKind::kBodies), 31u);
     EXPECT_EQ(store->head(DataKind::kReceipts), 11u);
-    EXPECT_EQ(store->gaps(DataKind::kHeaders, Range{0, 40}),
-              (std::vector<Range>{{0, 10}, {20, 30}, {32, 40}}));
-    EXPECT_EQ(store->gaps(DataKind::kBodies, Range{0, 40}),
-              (std::vector<Range>{{0, 12}, {15, 30}, {32, 40}}));
+    EXPECT_EQ(store->gaps(DataKind::kHeaders, Range{0, 40}), (std::vector<Range>{{0, 10}, {20, 30}, {32, 40}}));
+    EXPECT_EQ(store->gaps(DataKind::kBodies, Range{0, 40}), (std::vector<Range>{{0, 12}, {15, 30}, {32, 40}}));
     EXPECT_EQ(store->status(DataKind::kBodies, 20), LookupStatus::kMissingInGap);
     EXPECT_EQ(store->status(DataKind::kBodies, 32), LookupStatus::kBeyondHead);
     EXPECT_EQ(store->status(DataKind::kReceipts, 10), LookupStatus::kFound);
@@ -257,8 +256,8 @@ TEST(BlockStore, RewritingTheSameBlocksIsIdempotent) {
     const auto chain = make_blocks(0, 20);
     ASSERT_OK(store->put_blocks(blocks_of(chain)));
     ASSERT_OK(store->put_receipts(0, receipts_of(chain)));
-    ASSERT_OK(store->put_blocks(blocks_of(chain)));             // an import run twice
-    ASSERT_OK(store->put_headers(headers_of(chain)));           // and headers again
+    ASSERT_OK(store->put_blocks(blocks_of(chain)));    // an import run twice
+    ASSERT_OK(store->put_headers(headers_of(chain)));  // and headers again
     const auto bodies = bodies_of(chain);
     ASSERT_OK(store->put_bodies(5, std::span(bodies).subspan(5, 5)));
     for (const DataKind kind : {DataKind::kHeaders, DataKind::kBodies, DataKind::kReceipts}) {
@@ -424,8 +423,7 @@ TEST(BlockStore, APutOfADifferentHeaderReplacesTheOldBlock) {
     EXPECT_EQ(status_of(store->get_body(202)), LookupStatus::kMissingInGap);
     EXPECT_EQ(status_of(store->get_receipts(202)), LookupStatus::kMissingInGap);
     EXPECT_EQ(status_of(store->get_header_by_hash(chain[2].block.header.hash)), LookupStatus::kUnknownHash);
-    EXPECT_EQ(status_of(store->find_transaction(chain[2].block.body.transactions[0].hash)),
-              LookupStatus::kUnknownHash);
+    EXPECT_EQ(status_of(store->find_transaction(chain[2].block.body.transactions[0].hash)), LookupStatus::kUnknownHash);
     // Its neighbours are untouched, and the old entries are gone from disk.
     {
         store.reset();

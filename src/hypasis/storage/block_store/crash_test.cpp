@@ -187,9 +187,9 @@ TEST(CrashSafety, SigkillAtRandomMomentsLosesNoAcknowledgedWrite) {
         SCOPED_TRACE("round " + std::to_string(round));
         std::size_t acks_this_round = 0;
         {
-            testing::Child child("DISABLED_CrashChild.WritesRandomRangesUntilKilled",
-                                 {"HYPASIS_CRASH_DIR=" + dir.path().string(),
-                                  "HYPASIS_CRASH_SEED=" + std::to_string(rng())});
+            testing::Child child(
+                "DISABLED_CrashChild.WritesRandomRangesUntilKilled",
+                {"HYPASIS_CRASH_DIR=" + dir.path().string(), "HYPASIS_CRASH_SEED=" + std::to_string(rng())});
             ASSERT_TRUE(child.running());
             // Kill after a random number of acknowledged writes (0 = during start-up or recovery), then a random
             // sub-millisecond to few-millisecond delay so that the kill lands anywhere inside a write.

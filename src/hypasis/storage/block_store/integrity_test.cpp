@@ -138,21 +138,24 @@ TEST(Corruption, EveryKindOfDamagedRowIsCaught) {
     const Case cases[] = {
         {"stored hash flipped", Column::kHeaders, kFirst + 1, [](Bytes& v) { v[3] ^= 0xff; }, "header hash mismatch",
          DataKind::kHeaders},
-        {"header truncated", Column::kHeaders, kFirst + 2, [](Bytes& v) { v.resize(v.size() - 7); },
-         "does not decode", DataKind::kHeaders},
+        {"header truncated", Column::kHeaders, kFirst + 2, [](Bytes& v) { v.resize(v.size() - 7); }, "does not decode",
+         DataKind::kHeaders},
         {"header row of another block", Column::kHeaders, kFirst + 3,
          [](Bytes& v) {
              const auto other = make_block(kFirst + 4).block.header;
              schema::header_row(v, other.hash, other.rlp);
          },
          "number mismatch", DataKind::kHeaders},
-        {"body not RLP", Column::kBodies, kFirst + 6, [](Bytes& v) { v = Bytes{0x01, 0x02}; }, "does not decode",
-         DataKind::kBodies},
+        {"body not RLP", Column::kBodies, kFirst + 6,
+         [](Bytes& v) {
+             v = Bytes{0x01, 0x02};
+         },
+         "does not decode", DataKind::kBodies},
         {"body of another block", Column::kBodies, kFirst + 7,
          [](Bytes& v) { v = encode(make_block(kFirst + 8).block.body); }, "transactions root mismatch",
          DataKind::kBodies},
-        {"receipt byte flipped", Column::kReceipts, kFirst + 10, [](Bytes& v) { v[v.size() - 3] ^= 0x10; },
-         "receipts", DataKind::kReceipts},
+        {"receipt byte flipped", Column::kReceipts, kFirst + 10, [](Bytes& v) { v[v.size() - 3] ^= 0x10; }, "receipts",
+         DataKind::kReceipts},
     };
     for (const Case& c : cases) {
         SCOPED_TRACE(c.name);

@@ -1,8 +1,8 @@
 #pragma once
 /// Test only: temporary datadirs, raw access to a closed store's rows, and child processes that run this same
 /// test binary in a helper role (for the crash and lock tests). Not part of the library's interface.
-#include <gtest/gtest.h>
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>

@@ -3,8 +3,8 @@
 #include <rocksdb/cache.h>
 #include <rocksdb/db.h>
 #include <rocksdb/filter_policy.h>
-#include <rocksdb/options.h>
 #include <rocksdb/memtablerep.h>
+#include <rocksdb/options.h>
 #include <rocksdb/slice.h>
 #include <rocksdb/slice_transform.h>
 #include <rocksdb/status.h>
@@ -49,7 +49,8 @@ KvError map_status(const rocksdb::Status& s, std::string_view context) {
                 e.code = KvErrc::kLocked;
                 e.message = std::string(context) +
                             ": the database is already open (another hypasis process, or another open in this "
-                            "one, holds its LOCK file); stop it first. RocksDB said: " + text;
+                            "one, holds its LOCK file); stop it first. RocksDB said: " +
+                            text;
             } else {
                 e.code = KvErrc::kIoError;
             }
@@ -57,7 +58,7 @@ KvError map_status(const rocksdb::Status& s, std::string_view context) {
         }
         case Code::kInvalidArgument:
             e.code = contains(s.ToString(), "does not exist (create_if_missing is false)") ? KvErrc::kNotFound
-                                                                                            : KvErrc::kInvalidArgument;
+                                                                                           : KvErrc::kInvalidArgument;
             break;
         case Code::kNotSupported:
             e.code = KvErrc::kNotSupported;
@@ -122,7 +123,8 @@ rocksdb::ColumnFamilyOptions column_options(Column c, const KvOptions& options,
     table.pin_l0_filter_and_index_blocks_in_cache = true;
 
     const bool big = c == Column::kBodies || c == Column::kReceipts;
-    cf.write_buffer_size = big ? options.write_buffer_bytes : std::max<std::size_t>(options.write_buffer_bytes / 4, 1 << 20);
+    cf.write_buffer_size =
+        big ? options.write_buffer_bytes : std::max<std::size_t>(options.write_buffer_bytes / 4, 1 << 20);
     cf.max_write_buffer_number = 3;
     cf.target_file_size_base = big ? 128u << 20 : 64u << 20;
     cf.max_bytes_for_level_base = big ? 512u << 20 : 256u << 20;
@@ -250,8 +252,8 @@ void WriteBatch::put_concat(Column column, ByteView key, ByteView value_head, By
     a.insert(a.end(), key.begin(), key.end());
     a.insert(a.end(), value_head.begin(), value_head.end());
     a.insert(a.end(), value_tail.begin(), value_tail.end());
-    impl_->ops.push_back(
-        {column, false, static_cast<uint32_t>(key.size()), static_cast<uint32_t>(value_head.size() + value_tail.size())});
+    impl_->ops.push_back({column, false, static_cast<uint32_t>(key.size()),
+                          static_cast<uint32_t>(value_head.size() + value_tail.size())});
 }
 
 void WriteBatch::del(Column column, ByteView key) {
@@ -314,8 +316,8 @@ Expected<std::unique_ptr<Database>, KvError> Database::open(const std::filesyste
         // Checked here because RocksDB would create the directory (for its info log) before failing.
         std::error_code ec;
         if (!std::filesystem::exists(path / "CURRENT", ec)) {
-            return unexpected(KvError{KvErrc::kNotFound, "open " + path.string() +
-                                                             ": no database there (and create_if_missing is off)"});
+            return unexpected(KvError{KvErrc::kNotFound,
+                                      "open " + path.string() + ": no database there (and create_if_missing is off)"});
         }
     } else {
         // RocksDB creates only the last path component; a datadir like ~/.hypasis/mainnet needs its parents.

@@ -50,7 +50,7 @@ inline constexpr std::size_t kColumnCount = 6;
 std::string_view column_name(Column c) noexcept;
 
 /// What went wrong in the kv layer: one code per class of rocksdb::Status (and the lock clash).
-enum class [[nodiscard]] KvErrc {
+enum class [[nodiscard]] KvErrc{
     kCorruption = 1,   ///< Stored bytes failed a checksum or a format check (on open or on read).
     kIoError,          ///< The file system failed (disk full, permissions, I/O error).
     kInvalidArgument,  ///< Bad options or an unusable path (for example a file where the directory should be).
