@@ -190,6 +190,18 @@ BTreeU64Map& BTreeU64Map::operator=(BTreeU64Map&& other) noexcept {
 
 // ---- lookups ----
 
+BTreeU64Map::Leaf* BTreeU64Map::descend(uint64_t k, Path& path) noexcept {
+    Node* node = root_;
+    for (int h = height_; h > 0; --h, ++path.depth) {
+        auto* in = static_cast<Inner*>(node);
+        const int c = upper_index(in->keys, in->n, k);
+        path.nodes[static_cast<std::size_t>(path.depth)] = in;
+        path.index[static_cast<std::size_t>(path.depth)] = c;
+        node = in->children[static_cast<std::size_t>(c)];
+    }
+    return static_cast<Leaf*>(node);
+}
+
 const BTreeU64Map::Leaf* BTreeU64Map::descend(uint64_t k) const noexcept {
     const Node* node = root_;
     for (int h = height_; h > 0; --h) {
@@ -253,18 +265,11 @@ bool BTreeU64Map::insert(uint64_t k, uint64_t v) {
         return true;
     }
 
-    std::array<Inner*, kMaxHeight> path{};
-    std::array<int, kMaxHeight> index{};
-    int depth = 0;
-    Node* node = root_;
-    for (int h = height_; h > 0; --h, ++depth) {
-        auto* in = static_cast<Inner*>(node);
-        const int c = upper_index(in->keys, in->n, k);
-        path[static_cast<std::size_t>(depth)] = in;
-        index[static_cast<std::size_t>(depth)] = c;
-        node = in->children[static_cast<std::size_t>(c)];
-    }
-    auto* leaf = static_cast<Leaf*>(node);
+    Path p;
+    Leaf* leaf = descend(k, p);
+    auto& path = p.nodes;
+    auto& index = p.index;
+    int& depth = p.depth;
     const int pos = lower_index(leaf->keys, leaf->n, k);
     if (pos < leaf->n && leaf->keys[static_cast<std::size_t>(pos)] == k) return false;
 
@@ -470,18 +475,11 @@ void BTreeU64Map::fix_upward(Inner* const* path, const int* index, int depth) no
 
 bool BTreeU64Map::erase(uint64_t k) noexcept {
     if (root_ == nullptr) return false;
-    std::array<Inner*, kMaxHeight> path{};
-    std::array<int, kMaxHeight> index{};
-    int depth = 0;
-    Node* node = root_;
-    for (int h = height_; h > 0; --h, ++depth) {
-        auto* in = static_cast<Inner*>(node);
-        const int c = upper_index(in->keys, in->n, k);
-        path[static_cast<std::size_t>(depth)] = in;
-        index[static_cast<std::size_t>(depth)] = c;
-        node = in->children[static_cast<std::size_t>(c)];
-    }
-    auto* leaf = static_cast<Leaf*>(node);
+    Path p;
+    Leaf* leaf = descend(k, p);
+    auto& path = p.nodes;
+    auto& index = p.index;
+    int& depth = p.depth;
     const int pos = lower_index(leaf->keys, leaf->n, k);
     if (pos == leaf->n || leaf->keys[static_cast<std::size_t>(pos)] != k) return false;
 

@@ -109,6 +109,14 @@ class BTreeU64Map {
     static void destroy(Node* node, int height) noexcept;
     Node* clone(const Node* node, int height, Leaf*& last_leaf);
     const Leaf* descend(uint64_t k) const noexcept;
+    /// The inner nodes from the root down to the leaf that holds or would hold `k`, with the child index taken at
+    /// each level: insert and erase split or rebalance along it.
+    struct Path {
+        std::array<Inner*, kMaxHeight> nodes{};
+        std::array<int, kMaxHeight> index{};
+        int depth{0};
+    };
+    Leaf* descend(uint64_t k, Path& path) noexcept;
     // Repair an under-full child c of `parent` by borrowing from a sibling or merging with one. They return true
     // on a merge, when the parent lost a separator and may be under-full in turn.
     bool fix_leaf(Inner* parent, int c) noexcept;
