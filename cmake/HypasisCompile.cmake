@@ -9,6 +9,12 @@ if(HYPASIS_SANITIZE)
   add_link_options(-fsanitize=address,undefined)
 endif()
 
+if(HYPASIS_FUZZ)
+  # Coverage instrumentation for every library the fuzz targets link, not only for the targets themselves:
+  # without it libFuzzer sees almost none of the decoder's branches (measured on eth_message: coverage 788 -> 7,208).
+  add_compile_options(-fsanitize=fuzzer-no-link)
+endif()
+
 find_program(MOLD_PROGRAM mold)
 if(MOLD_PROGRAM AND CMAKE_CXX_COMPILER_ID STREQUAL "GNU" AND CMAKE_CXX_COMPILER_VERSION VERSION_GREATER_EQUAL 12.1)
   add_link_options(-fuse-ld=mold)

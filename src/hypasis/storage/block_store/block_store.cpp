@@ -11,6 +11,7 @@
 #include "hypasis/storage/block_store/row_checks.hpp"
 #include "hypasis/storage/block_store/schema.hpp"
 #include "hypasis/storage/block_store/staging.hpp"
+#include "hypasis/storage/block_store/tx_indexer.hpp"
 #include "hypasis/storage/ranges/range_codec.hpp"
 
 namespace hypasis::storage {
@@ -114,6 +115,8 @@ struct BlockStore::Impl {
     std::array<RangeTracker, kDataKindCount> trackers;
     mutable LruCache<uint64_t, CachedBlock> cache;
     std::atomic<uint64_t> corruptions{0};
+    /// Declared last so that it is destroyed first: its thread reads the members above.
+    std::unique_ptr<detail::TxIndexer> txindex;
 
     // ---- tracker queries (lock held by the caller) ----
 
@@ -257,17 +260,12 @@ struct BlockStore::Impl {
         return !check_receipts_row(*header, **row);
     }
 
-    /// Deletes `key` from an index column when its entry points at block n (or is malformed), so that an entry
+    /// Deletes `key` from hash_to_num when its entry points at block n (or is malformed), so that an entry
     /// another block owns is never removed.
     void drop_index_entry(Staging& s, Column col, const Hash& key, uint64_t n) const {
         auto v = db->get(col, key);
         if (!v || !*v) return;
-        std::optional<uint64_t> at;
-        if (col == Column::kHashToNum) {
-            at = schema::read_be64(**v);
-        } else if (auto tx = schema::read_tx_index_value(**v)) {
-            at = tx->block_num;
-        }
+        const std::optional<uint64_t> at = schema::read_be64(**v);
         if (!at || *at == n) s.batch.del(col, key);
     }
 
@@ -291,15 +289,18 @@ struct BlockStore::Impl {
         s.touched.push_back(n);
     }
 
-    /// Stages the removal of block n's body row and the tx_index entries of its transactions.
+    /// Stages the removal of block n's body row, and the unindexing of its transactions (a body that no longer
+    /// decodes leaves its entries behind; lookups find them stale).
     void drop_body(Staging& s, uint64_t n, bool track) const {
         const auto key = schema::num_key(n);
         auto row = db->get(Column::kBodies, key);
+        Staging::IndexJob job{n, {}};
         if (row && *row) {
             if (auto body = decode_body(**row)) {
-                for (const auto& txn : body->transactions) drop_index_entry(s, Column::kTxIndex, txn.hash, n);
+                for (const auto& txn : body->transactions) job.txn_hashes.push_back(txn.hash);
             }
         }
+        s.unindex.push_back(std::move(job));
         s.batch.del(Column::kBodies, key);
         if (track) s.remove(DataKind::kBodies, Range{n, n + 1});
         s.touched.push_back(n);
@@ -341,8 +342,18 @@ struct BlockStore::Impl {
 
     // ---- writes (exclusive lock held by the caller) ----
 
+    /// Commits the staged batch. Bodies that go are unindexed first and new bodies are queued for indexing after
+    /// the commit (tx_indexer.hpp), so the index never claims a body that is not stored.
     Expected<void, StoreError> commit(Staging& s, Durability durability) {
-        s.add_index_puts();
+        if (!s.unindex.empty()) {
+            std::vector<uint64_t> nums;
+            std::vector<std::vector<Hash>> hashes;
+            for (auto& j : s.unindex) {
+                nums.push_back(j.block_num);
+                hashes.push_back(j.txn_hashes);
+            }
+            if (auto u = txindex->unindex(nums, hashes, durability); !u) return unexpected(from_kv(u.error()));
+        }
         s.write_deltas();
         auto w = db->write(std::move(s.batch), durability);
         if (s.touched.size() > kCacheClearThreshold) {
@@ -350,8 +361,13 @@ struct BlockStore::Impl {
         } else {
             for (const uint64_t n : s.touched) cache.erase(n);
         }
-        if (!w) return unexpected(from_kv(w.error()));
+        if (!w) {
+            // The bodies that were to go are still stored: index them again.
+            for (auto& j : s.unindex) txindex->enqueue(j.block_num, std::move(j.txn_hashes));
+            return unexpected(from_kv(w.error()));
+        }
         s.mark_committed();
+        for (auto& j : s.index) txindex->enqueue(j.block_num, std::move(j.txn_hashes));
         return {};
     }
 
@@ -365,10 +381,10 @@ struct BlockStore::Impl {
 
     void put_body_rows(Staging& s, uint64_t n, const Bytes& body_rlp, const BlockBody& body) const {
         s.batch.put(Column::kBodies, schema::num_key(n), body_rlp);
-        for (std::size_t i = 0; i < body.transactions.size(); ++i) {
-            s.index_put(Column::kTxIndex, body.transactions[i].hash,
-                        schema::tx_index_value(n, static_cast<uint32_t>(i)));
-        }
+        Staging::IndexJob job{n, {}};
+        job.txn_hashes.reserve(body.transactions.size());
+        for (const Transaction& txn : body.transactions) job.txn_hashes.push_back(txn.hash);
+        s.index.push_back(std::move(job));
     }
 
     /// Block n's stored header hash, when its row is readable and n is tracked.
@@ -563,12 +579,39 @@ Expected<std::unique_ptr<BlockStore>, StoreError> BlockStore::open(const std::fi
                                          std::nullopt});
         }
     }
+    // The transaction index lives in its own database beside the block data (tx_indexer.hpp says why).
+    Impl* d = impl.get();
+    auto load = [d](uint64_t n) -> std::optional<std::vector<Hash>> {
+        std::shared_lock lock(d->mutex);
+        if (!d->trackers[idx(DataKind::kBodies)].contains(n)) return std::nullopt;
+        auto row = d->db->get(Column::kBodies, schema::num_key(n));
+        if (!row || !*row) return std::nullopt;
+        auto body = decode_body(**row);
+        if (!body) return std::nullopt;  // the checked read reports it
+        std::vector<Hash> hashes;
+        hashes.reserve(body->transactions.size());
+        for (const Transaction& txn : body->transactions) hashes.push_back(txn.hash);
+        return hashes;
+    };
+    KvOptions index_kv = options.kv;
+    index_kv.block_cache_bytes = options.kv.block_cache_bytes / 4;  // random point reads; bloom filters do most
+    auto ix = detail::TxIndexer::open(path / "tx_index", index_kv, impl->trackers[idx(DataKind::kBodies)],
+                                      std::move(load), options.max_pending_index_txns);
+    if (!ix) {
+        const StoreErrc code = ix.error().code == KvErrc::kLocked ? StoreErrc::kLocked : StoreErrc::kKv;
+        StoreError e = from_kv(ix.error(), code);
+        e.what = "transaction index: " + e.what;
+        return unexpected(std::move(e));
+    }
+    impl->txindex = std::move(*ix);
     return std::unique_ptr<BlockStore>(new BlockStore(std::move(impl)));
 }
 
 Expected<void, StoreError> BlockStore::put_blocks(std::span<const Block> blocks, Durability durability) {
     if (blocks.empty()) return {};
-    return impl_->write_blocks(0, false, blocks, durability);
+    auto w = impl_->write_blocks(0, false, blocks, durability);
+    impl_->txindex->wait_for_room();  // outside the store's lock: the indexer may need its shared side
+    return w;
 }
 
 Expected<void, StoreError> BlockStore::put_headers(std::span<const SealedHeader> headers, Durability durability) {
@@ -598,7 +641,10 @@ Expected<void, StoreError> BlockStore::put_bodies(uint64_t first_block_num, std:
     for (std::size_t i = 0; i < bodies.size(); ++i) d.stage_body_replacement(s, first_block_num + i, rlps[i]);
     for (std::size_t i = 0; i < bodies.size(); ++i) d.put_body_rows(s, first_block_num + i, rlps[i], bodies[i]);
     s.add(DataKind::kBodies, Range{first_block_num, first_block_num + bodies.size()});
-    return d.commit(s, durability);
+    auto w = d.commit(s, durability);
+    lock.unlock();
+    d.txindex->wait_for_room();  // outside the store's lock: the indexer may need its shared side
+    return w;
 }
 
 Expected<void, StoreError> BlockStore::put_receipts(uint64_t first_block_num,
@@ -642,7 +688,9 @@ Expected<void, StoreError> BlockStore::replace_canonical_from(uint64_t first_blo
                                             want));
         }
     }
-    return impl_->write_blocks(first_block_num, true, blocks, durability);
+    auto w = impl_->write_blocks(first_block_num, true, blocks, durability);
+    impl_->txindex->wait_for_room();
+    return w;
 }
 
 Expected<void, StoreError> BlockStore::sync() {
@@ -704,45 +752,96 @@ Expected<Lookup<std::vector<Receipt>>, StoreError> BlockStore::get_receipts(uint
 
 Expected<Lookup<TransactionInBlock>, StoreError> BlockStore::find_transaction(const Hash& txn_hash) const {
     Impl& d = *impl_;
-    auto v = d.db->get(Column::kTxIndex, txn_hash);
+    auto v = d.txindex->lookup(txn_hash);
     if (!v) return unexpected(from_kv(v.error()));
     if (!*v) return Lookup<TransactionInBlock>{LookupStatus::kUnknownHash, nullptr};
-    const Bytes seen = **v;
-    const auto loc = schema::read_tx_index_value(seen);
-    if (loc) {
-        auto e = d.block_entry(loc->block_num);
-        if (!e) return unexpected(std::move(e.error()));
-        if (!e->found()) return Lookup<TransactionInBlock>{e->status, nullptr};
-        const Block& b = e->value->block;
-        if (loc->index < b.body.transactions.size() && b.body.transactions[loc->index].hash == txn_hash) {
-            auto out = std::make_shared<TransactionInBlock>();
-            out->block_num = loc->block_num;
-            out->index = loc->index;
-            out->block_hash = b.header.hash;
-            out->txn = b.body.transactions[loc->index];
-            return Lookup<TransactionInBlock>{LookupStatus::kFound, std::move(out)};
-        }
+    const schema::TxIndexValue loc = **v;
+    auto e = d.block_entry(loc.block_num);
+    if (!e) return unexpected(std::move(e.error()));
+    if (!e->found()) return Lookup<TransactionInBlock>{e->status, nullptr};
+    const Block& b = e->value->block;
+    if (loc.index < b.body.transactions.size() && b.body.transactions[loc.index].hash == txn_hash) {
+        auto out = std::make_shared<TransactionInBlock>();
+        out->block_num = loc.block_num;
+        out->index = loc.index;
+        out->block_hash = b.header.hash;
+        out->txn = b.body.transactions[loc.index];
+        return Lookup<TransactionInBlock>{LookupStatus::kFound, std::move(out)};
     }
-    // Stale or malformed: delete it if it is unchanged and the stored body still does not hold the txn there.
+    // Stale: the body stored at that number does not hold this transaction there. Delete the entry if the body
+    // still does not (checked under the lock: a writer may have stored one that does) and it is unchanged.
     {
-        std::unique_lock lock(d.mutex);
-        auto again = d.db->get(Column::kTxIndex, txn_hash);
-        bool stale = again && *again && **again == seen;
-        if (stale && loc && d.trackers[idx(DataKind::kBodies)].contains(loc->block_num)) {
-            auto row = d.db->get(Column::kBodies, schema::num_key(loc->block_num));
+        std::shared_lock lock(d.mutex);
+        bool stale = true;
+        if (d.trackers[idx(DataKind::kBodies)].contains(loc.block_num)) {
+            auto row = d.db->get(Column::kBodies, schema::num_key(loc.block_num));
             if (row && *row) {
                 auto body = decode_body(**row);
-                stale =
-                    !body || loc->index >= body->transactions.size() || body->transactions[loc->index].hash != txn_hash;
+                stale = !body || loc.index >= body->transactions.size() ||
+                        body->transactions[loc.index].hash != txn_hash;
             }
         }
-        if (stale) {
-            WriteBatch b;
-            b.del(Column::kTxIndex, txn_hash);
-            (void)d.db->write(std::move(b), Durability::kBuffered);  // best effort: a stale entry is harmless
-        }
+        if (stale) d.txindex->drop_stale(txn_hash, loc);
     }
     return Lookup<TransactionInBlock>{LookupStatus::kUnknownHash, nullptr};
+}
+
+namespace {
+
+std::optional<StoreError> check_record_key(ByteView key) {
+    constexpr std::size_t kMaxKey = 256;
+    if (key.empty() || key.size() > kMaxKey) return invalid_input("record keys must be 1-256 bytes");
+    const auto starts_with = [&](ByteView prefix) {
+        return key.size() >= prefix.size() && std::equal(prefix.begin(), prefix.end(), key.begin());
+    };
+    if (starts_with(ByteView(kRangeKeyPrefix)) || starts_with(as_bytes(schema::kSchemaVersionKey))) {
+        return invalid_input("record key uses a prefix reserved by the block store");
+    }
+    return std::nullopt;
+}
+
+}  // namespace
+
+Expected<void, StoreError> BlockStore::put_record(ByteView key, ByteView value, Durability durability) {
+    if (auto bad = check_record_key(key)) return unexpected(std::move(*bad));
+    constexpr std::size_t kMaxValue = 64 * 1024;
+    if (value.size() > kMaxValue) return unexpected(invalid_input("record values must be at most 64 KiB"));
+    WriteBatch b;
+    b.put(Column::kMeta, key, value);
+    if (auto w = impl_->db->write(std::move(b), durability); !w) return unexpected(from_kv(w.error()));
+    return {};
+}
+
+Expected<void, StoreError> BlockStore::delete_record(ByteView key, Durability durability) {
+    if (auto bad = check_record_key(key)) return unexpected(std::move(*bad));
+    WriteBatch b;
+    b.del(Column::kMeta, key);
+    if (auto w = impl_->db->write(std::move(b), durability); !w) return unexpected(from_kv(w.error()));
+    return {};
+}
+
+Expected<std::optional<Bytes>, StoreError> BlockStore::get_record(ByteView key) const {
+    if (auto bad = check_record_key(key)) return unexpected(std::move(*bad));
+    auto v = impl_->db->get(Column::kMeta, key);
+    if (!v) return unexpected(from_kv(v.error()));
+    return std::move(*v);
+}
+
+Expected<std::vector<std::pair<Bytes, Bytes>>, StoreError> BlockStore::scan_records(ByteView prefix,
+                                                                                    std::size_t max_records) const {
+    if (auto bad = check_record_key(prefix)) return unexpected(std::move(*bad));
+    // The exclusive upper bound: the prefix with its last byte below 0xff incremented, tail dropped.
+    Bytes upper(prefix.begin(), prefix.end());
+    while (!upper.empty() && upper.back() == 0xff) upper.pop_back();
+    if (!upper.empty()) ++upper.back();
+    std::vector<std::pair<Bytes, Bytes>> out;
+    auto scan = impl_->db->for_each(Column::kMeta, prefix, upper, [&](ByteView k, ByteView v) {
+        if (out.size() >= max_records) return false;
+        out.emplace_back(Bytes(k.begin(), k.end()), Bytes(v.begin(), v.end()));
+        return true;
+    });
+    if (!scan) return unexpected(from_kv(scan.error()));
+    return out;
 }
 
 RangeTracker BlockStore::tracker(DataKind kind) const {
@@ -769,8 +868,13 @@ StoreStats BlockStore::stats() const {
     StoreStats s;
     s.cache = impl_->cache.stats();
     s.corruptions_found = impl_->corruptions.load(std::memory_order_relaxed);
+    const auto ix = impl_->txindex->stats();
+    s.txn_index_pending_blocks = ix.pending_blocks;
+    s.txn_index_write_failures = ix.write_failures;
     return s;
 }
+
+void BlockStore::wait_for_txn_index() const { impl_->txindex->wait_idle(); }
 
 const std::filesystem::path& BlockStore::path() const noexcept { return impl_->db->path(); }
 

@@ -5,9 +5,14 @@
 /// storage/README.md.
 ///
 /// Contracts shared by every method:
-/// - **Atomic writes.** Each write method builds ONE kv WriteBatch holding the rows, the hash_to_num and tx_index
-///   entries, and the range-tracker records, so after a crash either all of it is on disk or none of it is. The
-///   trackers on disk always describe exactly the rows on disk.
+/// - **Atomic writes.** Each write method builds ONE kv WriteBatch holding the rows, the hash_to_num entries and
+///   the range-tracker records, so after a crash either all of it is on disk or none of it is. The trackers on
+///   disk always describe exactly the rows on disk.
+/// - **The transaction index follows the writes.** It is written by a background thread into its own database
+///   (`<datadir>/tx_index`) with its own tracker of indexed bodies, usually milliseconds after the block write
+///   returns; find_transaction() misses a transaction until then (wait_for_txn_index() waits). A crash in between
+///   is repaired on open, which indexes every stored body that is not. Why, and the argument that the index never
+///   points at a body that is not stored: tx_indexer.hpp.
 /// - **Writes trust their input's own invariants** (a SealedHeader's hash is keccak of its rlp; a decoded body
 ///   re-encodes to the bytes received): callers validate linkage and roots before storing (sync and import do).
 ///   The store checks only what keeps it consistent: bodies and receipts need their header stored (or written
@@ -32,6 +37,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "hypasis/core/common/bytes.hpp"
@@ -47,7 +53,7 @@
 namespace hypasis::storage {
 
 /// The schema version this code writes and reads (meta key "schema_version", be32). See storage/README.md.
-inline constexpr uint32_t kSchemaVersion = 1;
+inline constexpr uint32_t kSchemaVersion = 2;  // 2: the transaction index moved to <datadir>/tx_index
 
 /// What went wrong in the block store.
 enum class [[nodiscard]] StoreErrc{
@@ -118,12 +124,17 @@ struct StoreOptions {
     /// puts them in the hot cache, so the newest blocks are served from memory; bulk writes (backfill, import)
     /// do not, so they do not flush the cache.
     std::size_t cache_on_write_max_blocks{4};
+    /// Transaction hashes waiting for the background indexer, at most (~40 B each); above it, block writes wait
+    /// for the indexer before returning.
+    std::size_t max_pending_index_txns{std::size_t{1} << 20};
 };
 
 /// Counters for metrics.
 struct StoreStats {
     CacheStats cache;               ///< The hot cache's counters.
     uint64_t corruptions_found{0};  ///< Integrity failures reported since open (each repaired).
+    uint64_t txn_index_pending_blocks{0};  ///< Stored blocks whose transactions are not indexed yet.
+    uint64_t txn_index_write_failures{0};  ///< Index batches that failed (re-indexed on the next open).
 };
 
 class BlockStore {
@@ -143,7 +154,7 @@ class BlockStore {
     // ---- writes: each is one atomic WriteBatch (rows + indexes + tracker records) ----
 
     /// Stores headers and bodies of `blocks` (any numbers, any order; duplicates within the call are
-    /// kInvalidInput), with their hash_to_num and tx_index entries, and adds them to the headers and bodies
+    /// kInvalidInput), with their hash_to_num entries (the tx_index follows), and adds them to the headers and bodies
     /// trackers. Storing a block that is already stored with the same hash rewrites identical rows (idempotent;
     /// its receipts stay). Storing a different block under a stored number replaces it: the old block's hash and
     /// transaction entries and its receipts are removed in the same batch. Throws only std::bad_alloc.
@@ -156,7 +167,7 @@ class BlockStore {
     [[nodiscard]] Expected<void, StoreError> put_headers(std::span<const SealedHeader> headers,
                                                          Durability durability = Durability::kSync);
 
-    /// Stores the bodies of blocks first_block_num, first_block_num + 1, … (with their tx_index entries) and adds
+    /// Stores the bodies of blocks first_block_num, first_block_num + 1, … (the tx_index follows) and adds
     /// them to the bodies tracker. kInvalidInput (block_num set, nothing written) when a block's header is not
     /// stored.
     [[nodiscard]] Expected<void, StoreError> put_bodies(uint64_t first_block_num, std::span<const BlockBody> bodies,
@@ -220,9 +231,28 @@ class BlockStore {
     /// The status a read of `block_num` of `kind` would have, from the tracker alone (no I/O).
     [[nodiscard]] LookupStatus status(DataKind kind, uint64_t block_num) const;
 
+    // ---- records of other modules ----
+
+    /// Small records that other modules own (peer bans, checkpoints, sync cursors) live in the meta column under
+    /// a prefix of their own, e.g. "ban/" or "ckpt/". Keys must be 1-256 bytes, values at most 64 KiB, and keys
+    /// must not start with the store's own "rng/" or "schema_version" (kInvalidInput, nothing written).
+    [[nodiscard]] Expected<void, StoreError> put_record(ByteView key, ByteView value,
+                                                        Durability durability = Durability::kSync);
+    /// Deletes a record (absent is not an error). Same key rules as put_record().
+    [[nodiscard]] Expected<void, StoreError> delete_record(ByteView key, Durability durability = Durability::kSync);
+    /// The record under `key`, or nullopt.
+    [[nodiscard]] Expected<std::optional<Bytes>, StoreError> get_record(ByteView key) const;
+    /// The records whose keys start with `prefix` (non-empty), in key order, at most `max_records`.
+    [[nodiscard]] Expected<std::vector<std::pair<Bytes, Bytes>>, StoreError> scan_records(
+        ByteView prefix, std::size_t max_records = 65536) const;
+
     // ---- operations ----
 
     [[nodiscard]] StoreStats stats() const;
+
+    /// Blocks until every body stored so far has its transactions indexed (find_transaction() sees them). The
+    /// index is written behind the block writes, by a background thread, usually within milliseconds.
+    void wait_for_txn_index() const;
 
     /// The datadir.
     [[nodiscard]] const std::filesystem::path& path() const noexcept;

@@ -108,6 +108,7 @@ TEST(BlockStore, MainnetFixtureBlocksRoundTripByteForByte) {
             ASSERT_TRUE(by_hash && by_hash->found());
             EXPECT_EQ((*by_hash)->header.number, f.number);
 
+            store->wait_for_txn_index();
             for (std::size_t i = 0; i < f.body.transactions.size(); ++i) {
                 const auto& txn = f.body.transactions[i];
                 auto found = store->find_transaction(txn.hash);
@@ -219,6 +220,7 @@ TEST(BlockStore, FoundMissingInGapAndBeyondHeadAreDistinct) {
     auto by_hash = store->get_header_by_hash(chain[7].block.header.hash);
     ASSERT_TRUE(by_hash && by_hash->found());
     EXPECT_EQ((*by_hash)->header.number, 17u);
+    store->wait_for_txn_index();
     EXPECT_EQ(status_of(store->find_transaction(chain[3].block.body.transactions[1].hash)), LookupStatus::kFound);
     EXPECT_EQ(status_of(store->find_transaction(chain[7].block.body.transactions[0].hash)),
               LookupStatus::kUnknownHash);  // body 17 was never stored, so its transactions are not indexed
@@ -263,6 +265,7 @@ TEST(BlockStore, RewritingTheSameBlocksIsIdempotent) {
     for (const DataKind kind : {DataKind::kHeaders, DataKind::kBodies, DataKind::kReceipts}) {
         EXPECT_EQ(store->tracker(kind).to_vector(), (std::vector<Range>{{0, 20}})) << to_string(kind);
     }
+    store->wait_for_txn_index();
     for (const auto& b : chain) {
         const uint64_t n = b.block.header.header.number;
         auto r = store->get_receipts(n);
@@ -350,6 +353,7 @@ TEST(BlockStore, ReplaceCanonicalFromIsOneAtomicReorg) {
             ASSERT_TRUE(b && b->found());
             EXPECT_EQ((*b)->header.hash, old_chain[n - 100].block.header.hash);
         }
+        store->wait_for_txn_index();
         for (const auto& f : fork) {
             const uint64_t n = f.block.header.header.number;
             auto b = store->get_block(n);
@@ -383,6 +387,8 @@ TEST(BlockStore, ReplaceCanonicalFromIsOneAtomicReorg) {
     {
         auto raw = testing::open_raw(dir.path());
         ASSERT_TRUE(raw);
+        auto index = testing::open_raw(dir.path() / "tx_index");
+        ASSERT_TRUE(index);
         for (uint64_t n = 140; n < 150; ++n) {
             const auto& old = old_chain[n - 100].block;
             EXPECT_FALSE(*raw->get(Column::kHashToNum, old.header.hash)) << n;
@@ -391,7 +397,7 @@ TEST(BlockStore, ReplaceCanonicalFromIsOneAtomicReorg) {
             }
             for (const auto& txn : old.body.transactions) {
                 if (txn.hash != moved.hash) {
-                    EXPECT_FALSE(*raw->get(Column::kTxIndex, txn.hash)) << n;
+                    EXPECT_FALSE(*index->get(Column::kTxIndex, txn.hash)) << n;
                 }
             }
         }
@@ -423,6 +429,7 @@ TEST(BlockStore, APutOfADifferentHeaderReplacesTheOldBlock) {
     EXPECT_EQ(status_of(store->get_body(202)), LookupStatus::kMissingInGap);
     EXPECT_EQ(status_of(store->get_receipts(202)), LookupStatus::kMissingInGap);
     EXPECT_EQ(status_of(store->get_header_by_hash(chain[2].block.header.hash)), LookupStatus::kUnknownHash);
+    store->wait_for_txn_index();
     EXPECT_EQ(status_of(store->find_transaction(chain[2].block.body.transactions[0].hash)), LookupStatus::kUnknownHash);
     // Its neighbours are untouched, and the old entries are gone from disk.
     {
@@ -430,10 +437,13 @@ TEST(BlockStore, APutOfADifferentHeaderReplacesTheOldBlock) {
         auto raw = testing::open_raw(dir.path());
         ASSERT_TRUE(raw);
         EXPECT_FALSE(*raw->get(Column::kHashToNum, chain[2].block.header.hash));
+        auto index = testing::open_raw(dir.path() / "tx_index");
+        ASSERT_TRUE(index);
         for (const auto& txn : chain[2].block.body.transactions) {
-            EXPECT_FALSE(*raw->get(Column::kTxIndex, txn.hash));
+            EXPECT_FALSE(*index->get(Column::kTxIndex, txn.hash));
         }
-        EXPECT_TRUE(*raw->get(Column::kTxIndex, chain[3].block.body.transactions[0].hash));
+        EXPECT_TRUE(*index->get(Column::kTxIndex, chain[3].block.body.transactions[0].hash));
+        index.reset();
         raw.reset();
         store = open_store(dir.path());
         ASSERT_TRUE(store);
@@ -525,6 +535,45 @@ TEST(BlockStore, ReadersRunConcurrentlyWithWritersAndReorgs) {
     EXPECT_EQ(failures.load(), 0);
     EXPECT_EQ(store->stats().corruptions_found, 0u);
     EXPECT_EQ(store->tracker(DataKind::kBodies).to_vector(), (std::vector<Range>{{0, 400}}));
+}
+
+}  // namespace
+}  // namespace hypasis::storage
+
+namespace hypasis::storage {
+namespace {
+
+TEST(BlockStoreRecords, OtherModulesRecordsPersistAndCannotTouchTheStoresOwn) {
+    testing::TempDir dir;
+    {
+        auto store = testing::open_store(dir.path());
+        ASSERT_TRUE(store);
+        ASSERT_TRUE(store->put_record(as_bytes(std::string_view("ban/aa")), Bytes{1, 2}));
+        ASSERT_TRUE(store->put_record(as_bytes(std::string_view("ban/bb")), Bytes{3}));
+        ASSERT_TRUE(store->put_record(as_bytes(std::string_view("bao")), Bytes{4}));  // sorts right after "ban/"
+        ASSERT_TRUE(store->delete_record(as_bytes(std::string_view("ban/bb"))));
+        // The store's own records are out of reach, and sizes are bounded.
+        auto own = store->put_record(as_bytes(std::string_view("rng/x")), Bytes{});
+        ASSERT_FALSE(own);
+        EXPECT_EQ(own.error().code, StoreErrc::kInvalidInput);
+        EXPECT_FALSE(store->put_record(as_bytes(std::string_view("schema_version")), Bytes{0, 0, 0, 9}));
+        EXPECT_FALSE(store->get_record(as_bytes(std::string_view("schema_version"))));
+        EXPECT_FALSE(store->put_record(ByteView{}, Bytes{}));
+        EXPECT_FALSE(store->put_record(as_bytes(std::string_view("big/")), Bytes(64 * 1024 + 1, 0)));
+    }
+    auto store = testing::open_store(dir.path());
+    ASSERT_TRUE(store);
+    auto bans = store->scan_records(as_bytes(std::string_view("ban/")));
+    ASSERT_TRUE(bans);
+    ASSERT_EQ(bans->size(), 1u);
+    EXPECT_EQ((*bans)[0].first, to_bytes(as_bytes(std::string_view("ban/aa"))));
+    EXPECT_EQ((*bans)[0].second, (Bytes{1, 2}));
+    auto one = store->get_record(as_bytes(std::string_view("bao")));
+    ASSERT_TRUE(one && *one);
+    EXPECT_EQ(**one, Bytes{4});
+    auto none = store->get_record(as_bytes(std::string_view("ban/bb")));
+    ASSERT_TRUE(none);
+    EXPECT_FALSE(*none);
 }
 
 }  // namespace

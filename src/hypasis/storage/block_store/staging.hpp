@@ -1,7 +1,6 @@
 #pragma once
 /// One block-store write in preparation (internal to block_store/): the kv batch, the range-tracker mutations
 /// already applied in memory (reverted unless the batch committed), and the numbers whose cache entries must go.
-#include <algorithm>
 #include <array>
 #include <cstddef>
 #include <cstdint>
@@ -58,46 +57,19 @@ class Staging {
 
     void mark_committed() noexcept { committed_ = true; }
 
-    /// Queues a put into tx_index. Its keys are random hashes, ~70-200 per block; add_index_puts() adds the queue to
-    /// the batch sorted by key, because the memtable's skiplist then finds each insert position next to the
-    /// previous one instead of searching from the top (kv/README.md: measured +20-25% full-block ingest).
-    void index_put(Column column, const Hash& key, ByteView value) {
-        IndexPut p{column, key, {}, static_cast<uint8_t>(value.size())};
-        std::copy(value.begin(), value.end(), p.value.begin());
-        index_puts_.push_back(p);
-    }
-
-    /// Appends the queued index puts to the batch, sorted by (column, key). The sort is stable, so a key queued
-    /// twice keeps its order and the later put still wins. Removals were added to the batch before (pass 1).
-    void add_index_puts() {
-        // Sorts positions rather than the 48-byte entries; ties broken by position keep the queue order.
-        std::vector<uint32_t> order(index_puts_.size());
-        for (uint32_t i = 0; i < order.size(); ++i) order[i] = i;
-        std::sort(order.begin(), order.end(), [this](uint32_t a, uint32_t b) {
-            const IndexPut& x = index_puts_[a];
-            const IndexPut& y = index_puts_[b];
-            if (x.column != y.column) return x.column < y.column;
-            if (x.key != y.key) return x.key < y.key;
-            return a < b;
-        });
-        for (const uint32_t i : order) {
-            const IndexPut& p = index_puts_[i];
-            batch.put(p.column, p.key, ByteView(p.value.data(), p.value_size));
-        }
-        index_puts_.clear();
-    }
+    /// Transaction-index work that follows this write (tx_indexer.hpp): blocks whose stored bodies go (with their
+    /// transactions' hashes, unindexed BEFORE the batch commits) and new bodies (indexed AFTER it commits).
+    struct IndexJob {
+        uint64_t block_num{0};
+        std::vector<Hash> txn_hashes;
+    };
+    std::vector<IndexJob> unindex;
+    std::vector<IndexJob> index;
 
     WriteBatch batch;
     std::vector<uint64_t> touched;
 
   private:
-    struct IndexPut {
-        Column column;
-        Hash key;
-        FixedBytes<schema::kTxIndexValueSize> value;
-        uint8_t value_size;
-    };
-
     void record(DataKind kind, RangeDelta d) {
         if (d.empty()) return;
         try {
@@ -110,7 +82,6 @@ class Staging {
 
     std::array<RangeTracker, kDataKindCount>& trackers_;
     std::array<std::vector<RangeDelta>, kDataKindCount> deltas_;
-    std::vector<IndexPut> index_puts_;
     bool committed_{false};
 };
 
