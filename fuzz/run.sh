@@ -11,7 +11,7 @@ cmake --build --preset fuzz
 corpus=build/fuzz/corpus
 mkdir -p "$corpus" build/fuzz/crashes
 node fuzz/seed_corpus.mjs "$fixtures" "$corpus"
-for target in rlp header transaction receipt block; do
+for target in rlp header transaction receipt block eth_message rlpx_frame rlpx_handshake discv4_packet enr; do
   echo "fuzz: $target for ${seconds}s"
   log=build/fuzz/$target.log
   if ! "build/fuzz/fuzz/${target}_fuzz" -max_total_time="$seconds" -max_len=1048576 -print_final_stats=1 \
