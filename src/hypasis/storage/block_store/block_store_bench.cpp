@@ -11,7 +11,11 @@
 //   set HYPASIS_BENCH_10M=1 (it builds ~6 GB under /tmp once, takes a few minutes, then deletes it); routine runs
 //   measure 200k headers.
 #include <benchmark/benchmark.h>
+#include <sys/wait.h>
 #include <unistd.h>
+
+#include <algorithm>
+#include <csignal>
 
 #include <chrono>
 #include <cstdlib>
@@ -342,6 +346,73 @@ void BM_ReopenStore(benchmark::State& state) {
     state.counters["headers"] = static_cast<double>(count);
 }
 BENCHMARK(BM_ReopenStore)->UseManualTime()->Unit(benchmark::kMillisecond)->Iterations(5);
+
+// ---- reopen after SIGKILL ---------------------------------------------------------------------------------------
+
+/// The child role of BM_ReopenAfterKill, run before main() when the bench binary re-executes itself with
+/// HYPASIS_BENCH_KILL_DIR set: writes HYPASIS_BENCH_KILL_COUNT headers (plus 30 KB bodies for the last 10,000 of
+/// them, so the WAL also holds body batches and the index has work queued) and SIGKILLs itself without closing.
+/// Nothing is flushed: the reopen must replay the WAL.
+[[maybe_unused]] const bool kKillChildRole = [] {
+    const char* dir = std::getenv("HYPASIS_BENCH_KILL_DIR");
+    const char* count_env = std::getenv("HYPASIS_BENCH_KILL_COUNT");
+    if (dir == nullptr || count_env == nullptr) return false;
+    const uint64_t count = std::stoull(count_env);
+    auto store = BlockStore::open(dir, bench_store_options());
+    if (!store) std::_Exit(3);
+    HeaderGen gen(true);
+    std::vector<SealedHeader> headers(10'000);
+    const uint64_t with_bodies = count > 10000 ? count - 10000 : 0;
+    for (uint64_t n = 0; n < with_bodies;) {
+        const std::size_t len = static_cast<std::size_t>(std::min<uint64_t>(headers.size(), with_bodies - n));
+        headers.resize(len);
+        for (auto& h : headers) h = gen.next(n++);
+        if (!(*store)->put_headers(headers, Durability::kBuffered)) std::_Exit(4);
+    }
+    BodyGen bodies(4);
+    std::vector<Block> blocks(100);
+    for (uint64_t n = with_bodies; n < count;) {
+        for (auto& b : blocks) {
+            b.body = bodies.next(n);
+            b.header = gen.next(n++);  // the synthetic header does not commit to this body; the store does not check
+        }
+        if (!(*store)->put_blocks(blocks, Durability::kBuffered)) std::_Exit(5);
+    }
+    if (!(*store)->sync()) std::_Exit(6);
+    ::raise(SIGKILL);
+    std::_Exit(7);
+}();
+
+void BM_ReopenAfterKill(benchmark::State& state) {
+    const bool big = std::getenv("HYPASIS_BENCH_10M") != nullptr;
+    const uint64_t count = big ? 10'000'000 : 200'000;
+    for (auto _ : state) {
+        BenchDir dir(big ? "killed10m" : "killed");
+        const pid_t pid = ::fork();
+        if (pid < 0) return state.SkipWithError("fork failed");
+        if (pid == 0) {
+            // exec at once: the child must not run RocksDB in a copy of this multi-threaded process.
+            ::setenv("HYPASIS_BENCH_KILL_DIR", dir.path().c_str(), 1);
+            ::setenv("HYPASIS_BENCH_KILL_COUNT", std::to_string(count).c_str(), 1);
+            ::execl("/proc/self/exe", "hypasis_bench", "--benchmark_list_tests=true", static_cast<char*>(nullptr));
+            std::_Exit(127);
+        }
+        int status = 0;
+        ::waitpid(pid, &status, 0);
+        if (!WIFSIGNALED(status) || WTERMSIG(status) != SIGKILL) return state.SkipWithError("writer did not die by SIGKILL");
+        const auto start = std::chrono::steady_clock::now();
+        auto store = BlockStore::open(dir.path(), bench_store_options());
+        const auto stop = std::chrono::steady_clock::now();
+        if (!store) return state.SkipWithError(to_string(store.error()).c_str());
+        if ((*store)->head(DataKind::kHeaders) != count - 1) return state.SkipWithError("wrong head after reopen");
+        state.SetIterationTime(std::chrono::duration<double>(stop - start).count());
+        (*store)->wait_for_txn_index();
+        state.counters["reindexed_blocks_drain_ms"] =
+            std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - stop).count();
+    }
+    state.counters["headers"] = static_cast<double>(count);
+}
+BENCHMARK(BM_ReopenAfterKill)->UseManualTime()->Unit(benchmark::kMillisecond)->Iterations(3);
 
 // ---- disk bytes ------------------------------------------------------------------------------------------------
 
