@@ -89,7 +89,7 @@ Expected<std::unique_ptr<Service>, Discv4Error> Service::create(Executor executo
     if (!pub) return unexpected(Discv4Error::kInvalidKey);
     auto ip = IpAddress::parse(config.listen_address);
     if (!ip) return unexpected(Discv4Error::kBindFailed);
-    Endpoint local{*ip, 0, config.tcp_port};
+    Endpoint local{*ip, config.listen_port, config.tcp_port};
     auto ep = to_udp(local);
     if (!ep) return unexpected(Discv4Error::kBindFailed);
     boost::system::error_code ec;

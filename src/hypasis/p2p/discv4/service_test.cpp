@@ -120,6 +120,24 @@ Ping ping_from(const RawPeer& p, const Service& to) {
     return Ping{kPingVersion, {IpAddress::v4(127, 0, 0, 1), p.port(), 0}, to.local_endpoint(), kNow + 20, std::nullopt};
 }
 
+// Regression: the configured UDP port was ignored (the socket always bound port 0), so `hypasis run` answered
+// discovery on a random port instead of its listening port.
+TEST_F(Discv4Service, BindsTheConfiguredUdpPort) {
+    uint16_t port = 0;
+    {
+        asio::ip::udp::socket probe(io_, asio::ip::udp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
+        port = probe.local_endpoint().port();
+    }  // released: the service binds it next
+    ServiceConfig c = config_of(7);
+    c.listen_port = port;
+    Service& s = make(c);
+    EXPECT_EQ(s.self().endpoint.udp, port);
+    Service& other = make(8);
+    auto pong = run(other.ping(s.self()));
+    ASSERT_TRUE(pong);
+    EXPECT_TRUE(*pong);
+}
+
 TEST_F(Discv4Service, PingPongBondsBothWays) {
     Service& a = make(1);
     Service& b = make(2);
