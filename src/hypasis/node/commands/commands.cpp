@@ -2,9 +2,12 @@
 
 #include "hypasis/node/commands/block_inspect.hpp"
 #include "hypasis/node/commands/chain_info.hpp"
+#include "hypasis/node/commands/checkpoint_commands.hpp"
 #include "hypasis/node/commands/db_command.hpp"
 #include "hypasis/node/commands/export_command.hpp"
 #include "hypasis/node/commands/import_command.hpp"
+#include "hypasis/node/commands/p2p_command.hpp"
+#include "hypasis/node/commands/run_command.hpp"
 
 namespace hypasis::node {
 
@@ -14,6 +17,9 @@ void register_commands(CLI::App& app, int& exit_code) {
     add_import_command(app, exit_code);
     add_export_command(app, exit_code);
     add_db_commands(app, exit_code);
+    add_run_command(app, exit_code);
+    add_p2p_commands(app, exit_code);
+    register_checkpoint_commands(app, exit_code);
 }
 
 }  // namespace hypasis::node
