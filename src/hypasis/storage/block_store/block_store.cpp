@@ -21,6 +21,7 @@ using detail::check_header_row;
 using detail::check_receipts_row;
 using detail::idx;
 using detail::kAllKinds;
+using detail::runs_of;
 using detail::Staging;
 
 namespace {
@@ -86,18 +87,6 @@ Lookup<T> found(const std::shared_ptr<const CachedBlock>& entry, const T* part) 
     return Lookup<T>{LookupStatus::kFound, std::shared_ptr<const T>(entry, part)};
 }
 
-/// Sorted, coalesced runs of the numbers in `nums` (which must be sorted and unique).
-std::vector<Range> runs_of(const std::vector<uint64_t>& nums) {
-    std::vector<Range> out;
-    for (const uint64_t n : nums) {
-        if (!out.empty() && out.back().end == n) {
-            ++out.back().end;
-        } else {
-            out.push_back(Range{n, n + 1});
-        }
-    }
-    return out;
-}
 
 }  // namespace
 

@@ -18,6 +18,19 @@ constexpr std::size_t idx(DataKind k) noexcept { return static_cast<std::size_t>
 
 constexpr std::array<DataKind, kDataKindCount> kAllKinds{DataKind::kHeaders, DataKind::kBodies, DataKind::kReceipts};
 
+/// Sorted, coalesced runs of `nums`, which must be sorted and unique: {3, 4, 5, 9} -> [3, 6), [9, 10).
+inline std::vector<Range> runs_of(const std::vector<uint64_t>& nums) {
+    std::vector<Range> out;
+    for (const uint64_t n : nums) {
+        if (!out.empty() && out.back().end == n) {
+            ++out.back().end;
+        } else {
+            out.push_back(Range{n, n + 1});
+        }
+    }
+    return out;
+}
+
 /// Adapts a kv WriteBatch's meta column to the range codec.
 class MetaSink final : public RangeRecordSink {
   public:

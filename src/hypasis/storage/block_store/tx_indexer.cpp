@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "hypasis/core/common/hex.hpp"
+#include "hypasis/storage/block_store/staging.hpp"
 #include "hypasis/storage/ranges/range_codec.hpp"
 
 namespace hypasis::storage::detail {
@@ -21,28 +22,7 @@ constexpr std::size_t kMaxBatchTxns = 64 * 1024;
 /// Blocks re-indexed from disk per batch.
 constexpr std::size_t kReindexBatchBlocks = 64;
 
-class BatchSink final : public RangeRecordSink {
-  public:
-    explicit BatchSink(WriteBatch& batch) noexcept : batch_(batch) {}
-    void put(ByteView key, ByteView value) override { batch_.put(Column::kMeta, key, value); }
-    void del(ByteView key) override { batch_.del(Column::kMeta, key); }
 
-  private:
-    WriteBatch& batch_;
-};
-
-/// Sorted, coalesced runs of sorted unique numbers.
-std::vector<Range> runs_of(const std::vector<uint64_t>& nums) {
-    std::vector<Range> out;
-    for (const uint64_t n : nums) {
-        if (!out.empty() && out.back().end == n) {
-            ++out.back().end;
-        } else {
-            out.push_back(Range{n, n + 1});
-        }
-    }
-    return out;
-}
 
 }  // namespace
 
@@ -80,7 +60,7 @@ Expected<std::unique_ptr<TxIndexer>, KvError> TxIndexer::open(const std::filesys
     // runs first; but a block store restored from an older backup can get here): forget them. Their entries stay
     // until a lookup finds them stale.
     WriteBatch fix;
-    BatchSink sink(fix);
+    MetaSink sink(fix);
     const std::vector<Range> indexed_intervals(ix->indexed_.intervals().begin(), ix->indexed_.intervals().end());
     for (const Range r : indexed_intervals) {
         for (const Range orphan : bodies.gaps(r)) write_delta(kIndexedKind, ix->indexed_.remove(orphan), sink);
@@ -179,7 +159,7 @@ void TxIndexer::write_jobs(std::unique_lock<std::mutex>& lock, std::vector<Job>&
     std::sort(nums.begin(), nums.end());
     nums.erase(std::unique(nums.begin(), nums.end()), nums.end());
     WriteBatch batch;
-    BatchSink sink(batch);
+    MetaSink sink(batch);
     std::vector<RangeDelta> deltas;
     for (const Range r : runs_of(nums)) {
         deltas.push_back(indexed_.add(r));
@@ -232,7 +212,7 @@ Expected<void, KvError> TxIndexer::unindex(std::span<const uint64_t> block_nums,
         }
     }
     WriteBatch batch;
-    BatchSink sink(batch);
+    MetaSink sink(batch);
     std::vector<RangeDelta> deltas;
     for (std::size_t i = 0; i < block_nums.size(); ++i) {
         const uint64_t n = block_nums[i];
