@@ -10,6 +10,10 @@
 #include <boost/asio/write.hpp>
 
 #include "hypasis/p2p/eth/codec.hpp"
+#include "hypasis/p2p/rlpx/frame.hpp"
+#include "hypasis/p2p/rlpx/handshake.hpp"
+#include "hypasis/p2p/rlpx/protocol.hpp"
+#include "hypasis/p2p/rlpx/random.hpp"
 #include "hypasis/p2p/peers/test_harness.hpp"
 
 namespace hypasis::p2p::peers {
@@ -186,6 +190,59 @@ TEST(Hostile, StatusNeverSentTimesOut) {
         EXPECT_GE(waited, 250ms);
         EXPECT_LT(waited, 2s);
         EXPECT_TRUE(co_await eventually([&] { return node->stats().handshake_failures == 1; }));
+        co_await stop_node(*node);
+    });
+}
+
+// Regression: a Status that arrives in the same TCP segment as the Hello is already buffered when the session
+// starts waiting for it, so the read completes before the Status watchdog starts; the watchdog was then never
+// cancelled, and the session was dropped when it fired although the Status had arrived. This client writes its
+// Hello and Status frames with one write, right after the handshake.
+TEST(Hostile, StatusInTheSameSegmentAsHelloIsAccepted) {
+    run_scenario([&](Executor ex) -> Task<void> {
+        auto node = start_node(ex, node_config(27));  // status_timeout 1 s
+        const crypto::SecretKey key = test_key(172);
+        tcp::socket socket(ex);
+        auto [cec] = co_await socket.async_connect(node->local_endpoint(), kUseTuple);
+        EXPECT_FALSE(cec);
+        if (cec) co_return co_await stop_node(*node);
+        rlpx::Initiator initiator(key, node->node_id(), rlpx::system_random());
+        const Bytes auth = initiator.auth().value();
+        auto [wec, wn] = co_await boost::asio::async_write(socket, boost::asio::buffer(auth), kUseTuple);
+        EXPECT_FALSE(wec);
+        Bytes in;
+        bool acked = false;
+        for (int i = 0; i < 100 && !acked; ++i) {
+            std::array<uint8_t, 4096> buf{};
+            auto [rec, n] = co_await socket.async_read_some(boost::asio::buffer(buf), kUseTuple);
+            if (rec) break;
+            in.insert(in.end(), buf.begin(), buf.begin() + static_cast<std::ptrdiff_t>(n));
+            auto r = initiator.receive_ack(in);
+            EXPECT_TRUE(r.has_value());
+            if (!r) break;
+            acked = r->complete;
+        }
+        EXPECT_TRUE(acked);
+        if (!acked) co_return co_await stop_node(*node);
+
+        rlpx::FrameEncoder encoder(initiator.secrets());
+        rlpx::Hello hello;
+        hello.client_id = "same-segment";
+        hello.capabilities.push_back(rlpx::Capability{"eth", 69});
+        hello.node_id = public_of(key);
+        Bytes frames, scratch;
+        const Bytes hello_rlp = rlpx::encode_hello(hello);
+        EXPECT_TRUE(rlpx::encode_message(encoder, 0x00, hello_rlp, false, 1 << 20, scratch, frames));
+        const Bytes status = eth::encode_status(eth::EthVersion::kEth69, good_status(eth::EthVersion::kEth69));
+        EXPECT_TRUE(rlpx::encode_message(encoder, 0x10 + eth::msg::kStatus, status, true, 1 << 20, scratch, frames));
+        auto [fec, fn] = co_await boost::asio::async_write(socket, boost::asio::buffer(frames), kUseTuple);
+        EXPECT_FALSE(fec);
+
+        // Established well before the 1 s Status deadline, and still connected after it.
+        EXPECT_TRUE(co_await eventually([&] { return node->peers().size() == 1; }, 600ms));
+        co_await sleep_for(1500ms);
+        EXPECT_EQ(node->peers().size(), 1u);
+        socket.close();
         co_await stop_node(*node);
     });
 }
