@@ -120,7 +120,7 @@ p2p::Task<PingResult> ping_task(p2p::Executor ex, const PingOptions& opts, const
                              std::string(p2p::discv4::to_string(pong.error())).c_str());
                 result.exit_code = 1;
             }
-            (*service)->stop();
+            co_await (*service)->shutdown();  // the receive loop must end before the service goes
         }
     }
     if (opts.rlpx) {

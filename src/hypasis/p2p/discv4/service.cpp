@@ -125,7 +125,21 @@ Service::~Service() { stop(); }
 void Service::start() {
     if (started_ || stopped_) return;
     started_ = true;
-    asio::co_spawn(executor_, receive_loop(), rethrow);
+    ++own_tasks_;
+    asio::co_spawn(executor_, receive_loop(), [this](std::exception_ptr e) {
+        --own_tasks_;
+        rethrow(e);
+    });
+}
+
+Task<void> Service::shutdown() {
+    stop();
+    asio::steady_timer tick(executor_);
+    const auto deadline = Clock::now() + std::chrono::seconds(5);
+    while (own_tasks_ > 0 && Clock::now() < deadline) {
+        tick.expires_after(std::chrono::milliseconds(1));
+        (void)co_await tick.async_wait(kUseTuple);
+    }
 }
 
 void Service::stop() {
@@ -438,8 +452,12 @@ Task<void> Service::handle(ByteView datagram, udp::endpoint from) {
                 return p.type == PacketType::kPong && p.from == sender;
             });
             if (!table_.is_bonded(sender, ip, now) && !pinging && destination_allowed(ip)) {
+                ++own_tasks_;
                 asio::co_spawn(executor_, ping(Node{sender, to}),
-                               [](std::exception_ptr e, const Expected<Pong, Discv4Error>&) { rethrow(e); });
+                               [this](std::exception_ptr e, const Expected<Pong, Discv4Error>&) {
+                                   --own_tasks_;
+                                   rethrow(e);
+                               });
             }
             break;
         }

@@ -97,8 +97,13 @@ class Service {
     /// Starts the receive loop on the executor. Idempotent.
     void start();
     /// Closes the socket and completes every pending request with kStopped. Idempotent; no request can be made
-    /// afterwards (kStopped).
+    /// afterwards (kStopped). The receive loop and the pings it spawned end on the executor afterwards: the
+    /// Service must outlive them (run the executor until idle before destroying it, or await shutdown()).
     void stop();
+
+    /// stop(), then waits (bounded: 5 s) until the receive loop and every task the service spawned itself have
+    /// ended, so the Service may be destroyed right after. Call it from a coroutine on the service's executor.
+    Task<void> shutdown();
 
     [[nodiscard]] const NodeId& id() const noexcept { return id_; }
     [[nodiscard]] const Enr& enr() const noexcept { return enr_; }
@@ -162,6 +167,8 @@ class Service {
     std::list<Pending> pending_;
     bool started_{false};
     bool stopped_{false};
+    /// Tasks the service spawned itself that have not ended (the receive loop, ping-backs): shutdown() waits for 0.
+    std::size_t own_tasks_{0};
 };
 
 }  // namespace hypasis::p2p::discv4

@@ -118,23 +118,27 @@ TEST(Server, ClampsToCountAndSoftByteLimit) {
     // Count limit.
     limits.soft_response_bytes = 1 << 30;
     Server big(*provider, unused.get_executor(), limits);
-    auto many = eth::decode_raw_items(big.headers_now(eth::GetBlockHeaders{8, uint64_t{0}, 5000, 0, false}), 5000);
+    // The decoded items are views into the payload: keep each payload alive while its items are read.
+    const Bytes many_payload = big.headers_now(eth::GetBlockHeaders{8, uint64_t{0}, 5000, 0, false});
+    auto many = eth::decode_raw_items(many_payload, 5000);
     ASSERT_TRUE(many.has_value());
     EXPECT_EQ(many->items.size(), 100u);
     // By hash; unknown hash; bodies prefix.
-    auto by_hash = eth::decode_raw_items(
-        big.headers_now(eth::GetBlockHeaders{9, chain.blocks[3].header.hash, 2, 0, true}), 10);
+    const Bytes by_hash_payload = big.headers_now(eth::GetBlockHeaders{9, chain.blocks[3].header.hash, 2, 0, true});
+    auto by_hash = eth::decode_raw_items(by_hash_payload, 10);
     ASSERT_TRUE(by_hash.has_value());
     ASSERT_EQ(by_hash->items.size(), 2u);
     EXPECT_TRUE(std::equal(by_hash->items[1].begin(), by_hash->items[1].end(), chain.blocks[2].header.rlp.begin(),
                            chain.blocks[2].header.rlp.end()));
-    auto unknown = eth::decode_raw_items(big.headers_now(eth::GetBlockHeaders{10, Hash{1}, 2, 0, false}), 10);
+    const Bytes unknown_payload = big.headers_now(eth::GetBlockHeaders{10, Hash{1}, 2, 0, false});
+    auto unknown = eth::decode_raw_items(unknown_payload, 10);
     ASSERT_TRUE(unknown.has_value());
     EXPECT_TRUE(unknown->items.empty());
     eth::GetBlockBodies req;
     req.request_id = 11;
     req.hashes = {chain.blocks[1].header.hash, Hash{2}, chain.blocks[3].header.hash};
-    auto bodies = eth::decode_raw_items(big.bodies_now(req), 10);
+    const Bytes bodies_payload = big.bodies_now(req);
+    auto bodies = eth::decode_raw_items(bodies_payload, 10);
     ASSERT_TRUE(bodies.has_value());
     EXPECT_EQ(bodies->items.size(), 1u);
 }
