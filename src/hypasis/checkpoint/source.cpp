@@ -8,12 +8,6 @@
 #include "hypasis/checkpoint/multi_source.hpp"
 #include "hypasis/core/common/hex.hpp"
 
-// GCC 12 reports a false -Wmismatched-new-delete on Boost.Asio's awaitable frames (the inliner loses track of the
-// frame's matched operator new/delete). Silenced in this file only, for GCC only.
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
-#endif
-
 namespace hypasis::checkpoint {
 
 std::string_view to_string(SourceErrc e) noexcept {

@@ -28,10 +28,6 @@
 #include "hypasis/checkpoint/multi_source.hpp"
 #include "hypasis/checkpoint/test_keys.hpp"
 
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
-#endif
-
 namespace hypasis::checkpoint {
 namespace {
 

@@ -12,12 +12,6 @@
 #include "hypasis/core/common/assert.hpp"
 #include "hypasis/core/crypto/keccak.hpp"
 
-// GCC 12 reports a false -Wmismatched-new-delete on Boost.Asio's awaitable frames (its operator new/delete pair
-// is matched; the inliner loses track of it). Silenced here only, for GCC only.
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
-#endif
-
 namespace hypasis::p2p::discv4 {
 
 namespace asio = boost::asio;

@@ -10,12 +10,6 @@
 #include "hypasis/core/crypto/keccak.hpp"
 #include "hypasis/p2p/eth/error.hpp"
 
-// GCC 12 reports a false -Wmismatched-new-delete on Boost.Asio's awaitable frames (the inliner loses track of the
-// frame's matched operator new/delete). Silenced in this file only, for GCC only.
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
-#endif
-
 namespace hypasis::p2p::peers {
 
 namespace asio = boost::asio;

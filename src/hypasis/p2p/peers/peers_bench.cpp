@@ -18,10 +18,6 @@
 #include "hypasis/p2p/peers/memory_block_provider.hpp"
 #include "hypasis/p2p/peers/peer_manager.hpp"
 
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
-#endif
-
 namespace hypasis::p2p::peers {
 namespace {
 

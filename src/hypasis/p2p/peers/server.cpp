@@ -8,12 +8,6 @@
 
 #include "hypasis/p2p/eth/codec.hpp"
 
-// GCC 12 reports a false -Wmismatched-new-delete on Boost.Asio's awaitable frames (the inliner loses track of the
-// frame's matched operator new/delete). Silenced in this file only, for GCC only.
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
-#endif
-
 namespace hypasis::p2p::peers {
 
 std::vector<uint64_t> header_numbers(uint64_t origin, uint64_t amount, uint64_t skip, bool reverse,

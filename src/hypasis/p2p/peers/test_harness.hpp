@@ -21,12 +21,6 @@
 #include "hypasis/p2p/rlpx/connection.hpp"
 #include "hypasis/test_util/chain_generator.hpp"
 
-// GCC 12 reports a false -Wmismatched-new-delete on Boost.Asio's awaitable frames; the test files that include
-// this header are coroutine-heavy, so it is silenced for them (GCC only).
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
-#endif
-
 namespace hypasis::p2p::peers::testing {
 
 namespace asio = boost::asio;

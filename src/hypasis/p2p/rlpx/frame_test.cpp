@@ -9,12 +9,6 @@
 #include "hypasis/p2p/rlpx/ecies.hpp"
 #include "hypasis/p2p/rlpx/scripted_random.hpp"
 
-// GCC 12 flags free() in the replaced operator delete as "mismatched" wherever it inlines it; the pairing is
-// correct (operator new below uses malloc).
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
-#endif
-
 // Counts heap allocations in this test binary so that "rejected before allocation" is asserted, not assumed.
 namespace {
 std::atomic<std::size_t> g_allocations{0};

@@ -584,6 +584,10 @@ Expected<std::unique_ptr<BlockStore>, StoreError> BlockStore::open(const std::fi
     };
     KvOptions index_kv = options.kv;
     index_kv.block_cache_bytes = options.kv.block_cache_bytes / 4;  // random point reads; bloom filters do most
+    // The index is derived data: when it is missing from an existing store (a crash between creating the store
+    // and creating it, or an operator who deleted it to rebuild), it is created and rebuilt, even by an open that
+    // may not create a store.
+    index_kv.create_if_missing = true;
     auto ix = detail::TxIndexer::open(path / "tx_index", index_kv, impl->trackers[idx(DataKind::kBodies)],
                                       std::move(load), options.max_pending_index_txns);
     if (!ix) {

@@ -53,6 +53,25 @@ TEST(TxIndex, ALostIndexDatabaseIsRebuiltFromTheBodiesOnOpen) {
     expect_all_indexed(*store, chain);
 }
 
+// Regression: a store whose index database was never created (import killed right after creating the store)
+// could not be opened by the read-only commands, which open without create_if_missing.
+TEST(TxIndex, AMissingIndexIsCreatedEvenByAnOpenThatMayNotCreateTheStore) {
+    TempDir dir;
+    const auto chain = make_blocks(0, 20);
+    {
+        auto store = open_store(dir.path());
+        ASSERT_TRUE(store);
+        ASSERT_TRUE(store->put_blocks(blocks_of(chain)));
+    }
+    std::filesystem::remove_all(dir.path() / "tx_index");
+    StoreOptions o = testing::small_store_options();
+    o.kv.create_if_missing = false;
+    auto store = BlockStore::open(dir.path(), o);
+    ASSERT_TRUE(store) << to_string(store.error());
+    (*store)->wait_for_txn_index();
+    expect_all_indexed(**store, chain);
+}
+
 TEST(TxIndex, APartlyLostIndexIsCompletedAndOrphanRecordsAreDropped) {
     TempDir dir;
     const auto chain = make_blocks(0, 40);
