@@ -1,5 +1,6 @@
 #include "hypasis/node/commands/commands.hpp"
 
+#include "hypasis/node/commands/beacon_command.hpp"
 #include "hypasis/node/commands/block_inspect.hpp"
 #include "hypasis/node/commands/chain_info.hpp"
 #include "hypasis/node/commands/checkpoint_commands.hpp"
@@ -20,6 +21,7 @@ void register_commands(CLI::App& app, int& exit_code) {
     add_run_command(app, exit_code);
     add_p2p_commands(app, exit_code);
     register_checkpoint_commands(app, exit_code);
+    register_beacon_commands(app, exit_code);  // after: it joins the `checkpoint` group
 }
 
 }  // namespace hypasis::node
