@@ -1,5 +1,6 @@
 #pragma once
-/// Interface only: the Ethereum beacon light-client source (its implementation is a separate issue).
+/// The interface of the Ethereum beacon light-client source; its implementation (and its configuration,
+/// beacon::BeaconSourceConfig) is beacon::BeaconSource in src/hypasis/beacon/.
 ///
 /// It follows the consensus specs' altair light-client sync protocol over the standard Beacon API:
 /// - bootstrap from a trusted block root: GET /eth/v1/beacon/light_client/bootstrap/{block_root}, checked against
@@ -10,20 +11,10 @@
 /// configuration, block_num, block_hash, state_root and timestamp from the payload. Its signature is the sync
 /// committee's aggregate over the beacon header's signing root, not over checkpoint_digest(), so this source
 /// verifies it itself and exposes the verification record (last_verified()).
-#include <cstdint>
-#include <string>
-
 #include "hypasis/checkpoint/source.hpp"
 #include "hypasis/checkpoint/verify.hpp"
 
 namespace hypasis::checkpoint {
-
-struct BeaconLightClientConfig {
-    uint64_t chain_id{1};
-    std::string beacon_api_url;  ///< http(s):// base URL of a Beacon API node.
-    Hash trusted_block_root{};   ///< The weak-subjectivity root to bootstrap from.
-    HttpOptions http;
-};
 
 class BeaconLightClientSource : public CheckpointSource {
   public:

@@ -57,7 +57,8 @@ namespace hypasis::p2p::peers {
 struct SessionConfig {
     /// Our chain: network id, genesis and fork filter, to build our Status and judge the peer's.
     /// head_number/head_time are raised to our ChainHead when that is higher (the ForkID depends on them).
-    /// The default is a placeholder (network 0, zero genesis) that only an equally unconfigured peer accepts.
+    /// Every caller sets it (LocalChainView::from_spec); left at its default (network 0, zero genesis) it matches
+    /// only another peer that also left it unset, so a forgotten setting fails the Status check, never silently.
     eth::LocalChainView chain{0, Hash{}, chain::ForkFilter(Hash{}, chain::ForkList{}), 0, 0};
     /// The peer's Status must arrive within this long after the RLPx handshake (ours is sent at once).
     std::chrono::milliseconds status_timeout{5000};
