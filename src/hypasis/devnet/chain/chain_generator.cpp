@@ -1,4 +1,4 @@
-#include "hypasis/test_util/chain_generator.hpp"
+#include "hypasis/devnet/chain/chain_generator.hpp"
 
 #include <algorithm>
 #include <cstdio>
@@ -16,7 +16,7 @@
 #include "hypasis/core/validation/body_validation.hpp"
 #include "hypasis/core/validation/header_validation.hpp"
 
-namespace hypasis::test {
+namespace hypasis::devnet {
 namespace {
 
 // One sender per transaction type, plus the EIP-7702 authority.
@@ -250,4 +250,4 @@ void write_chain_file(const std::filesystem::path& path, std::span<const Block> 
     if (std::fclose(f) != 0 || !ok) throw std::runtime_error("cannot write " + path.string());
 }
 
-}  // namespace hypasis::test
+}  // namespace hypasis::devnet
