@@ -11,6 +11,7 @@ find_package(RocksDB CONFIG REQUIRED)
 find_package(Snappy CONFIG REQUIRED)
 pkg_check_modules(SECP256K1 REQUIRED IMPORTED_TARGET libsecp256k1)
 pkg_check_modules(CRYPTOPP REQUIRED IMPORTED_TARGET libcrypto++)
+pkg_check_modules(TOMLPLUSPLUS REQUIRED IMPORTED_TARGET tomlplusplus)
 
 find_path(TL_EXPECTED_INCLUDE tl/expected.hpp REQUIRED)
 
