@@ -230,6 +230,32 @@ struct BlockStore::Impl {
         return finish(n, std::move(r));
     }
 
+    /// Reads block n's stored rows from disk (never from the cache), checking each as a read does; a failing row
+    /// is repaired as a read would repair it. kNotFound-like answers (not stored) are fine.
+    Expected<void, StoreError> verify(uint64_t n) {
+        Expected<Lookup<CachedBlock>, ReadFailure> h;
+        {
+            std::shared_lock lock(mutex);
+            h = read_header_locked(n);
+        }
+        auto header = finish(n, std::move(h));
+        if (!header) return unexpected(std::move(header.error()));
+        if (!header->found()) return {};
+        Expected<Lookup<CachedBlock>, ReadFailure> b;
+        {
+            std::shared_lock lock(mutex);
+            b = read_block_locked(n, header->value);
+        }
+        if (auto body = finish(n, std::move(b)); !body) return unexpected(std::move(body.error()));
+        Expected<Lookup<std::vector<Receipt>>, ReadFailure> r;
+        {
+            std::shared_lock lock(mutex);
+            r = read_receipts_locked(n, header->value);
+        }
+        if (auto receipts = finish(n, std::move(r)); !receipts) return unexpected(std::move(receipts.error()));
+        return {};
+    }
+
     // ---- repair ----
 
     /// Under the exclusive lock: does block n's row of `kind` still fail its check while its tracker holds it?
@@ -737,6 +763,10 @@ Expected<Lookup<Block>, StoreError> BlockStore::get_block(uint64_t block_num) co
     if (!e) return unexpected(std::move(e.error()));
     if (!e->found()) return Lookup<Block>{e->status, nullptr};
     return found(e->value, &e->value->block);
+}
+
+Expected<void, StoreError> BlockStore::verify_block(uint64_t block_num) const {
+    return impl_->verify(block_num);
 }
 
 Expected<Lookup<std::vector<Receipt>>, StoreError> BlockStore::get_receipts(uint64_t block_num) const {

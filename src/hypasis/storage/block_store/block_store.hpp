@@ -209,6 +209,11 @@ class BlockStore {
     /// header is missing). encode() of the value reproduces the imported block byte for byte.
     [[nodiscard]] Expected<Lookup<Block>, StoreError> get_block(uint64_t block_num) const;
 
+    /// Re-reads block `block_num`'s stored header, body and receipts from disk, bypassing the hot cache, and
+    /// checks them as reads do (the scrubber's read: a cached block would otherwise hide damage on disk). A damaged
+    /// row is repaired exactly as a read repairs it and reported as kCorrupted; rows that are not stored are fine.
+    [[nodiscard]] Expected<void, StoreError> verify_block(uint64_t block_num) const;
+
     /// The receipts of block `block_num` (status from the receipts tracker), checked against its header; blooms
     /// are recomputed from the logs.
     [[nodiscard]] Expected<Lookup<std::vector<Receipt>>, StoreError> get_receipts(uint64_t block_num) const;
