@@ -1,0 +1,61 @@
+#pragma once
+/// BudgetedPeerService: a PeerService decorator for one Direction. Before each request it waits for the
+/// direction's bandwidth budget (Budget::acquire); after the response it charges the bytes received and counts
+/// requests, failures and bytes for DirectionStatus. The engine hands the forward syncer a forward decorator and
+/// the backward syncer a backward one over the same PeerManager.
+///
+/// Bytes charged: the exact RLP of each header; encoded_length() of each body; for receipts, an estimate of the
+/// eth/69 slim encoding (type, status and gas, plus each log's address, topics and data) computed without
+/// re-encoding, because receipts arrive decoded and re-encoding them would cost more than the estimate is off.
+///
+/// Thread-safety: as PeerService (any thread); counters() is thread-safe. `inner` and `budget` must outlive it.
+#include <atomic>
+#include <cstdint>
+#include <vector>
+
+#include "hypasis/p2p/peers/peer_service.hpp"
+#include "hypasis/sync/budget.hpp"
+#include "hypasis/sync/status.hpp"
+
+namespace hypasis::sync {
+
+class BudgetedPeerService final : public p2p::peers::PeerService {
+  public:
+    BudgetedPeerService(p2p::peers::PeerService& inner, Budget& budget, Direction direction) noexcept
+        : inner_(inner), budget_(budget), direction_(direction) {}
+
+    /// What went through this decorator since construction.
+    struct Counters {
+        uint64_t requests{0};         ///< Requests sent (counted after the budget let them start).
+        uint64_t failed_requests{0};  ///< Requests that returned an error (timeouts, rejected responses, ...).
+        uint64_t bytes{0};            ///< Response bytes charged.
+    };
+    /// Thread-safe.
+    Counters counters() const noexcept;
+
+    Direction direction() const noexcept { return direction_; }
+
+    std::vector<p2p::peers::PeerInfo> peers() const override { return inner_.peers(); }
+    Task<Expected<std::vector<SealedHeader>, std::error_code>> get_headers(
+        p2p::peers::PeerId peer, p2p::peers::HeadersRequest request) override;
+    Task<Expected<std::vector<BlockBody>, std::error_code>> get_bodies(p2p::peers::PeerId peer,
+                                                                      std::vector<Hash> hashes) override;
+    Task<Expected<std::vector<std::vector<Receipt>>, std::error_code>> get_receipts(
+        p2p::peers::PeerId peer, std::vector<Hash> hashes) override;
+    void report(const p2p::peers::PeerId& peer, p2p::peers::Misbehaviour what) override { inner_.report(peer, what); }
+
+    /// The estimate charged for one block's receipts (see the file comment).
+    static uint64_t estimated_size(const std::vector<Receipt>& receipts) noexcept;
+
+  private:
+    void count(bool ok, uint64_t bytes) noexcept;
+
+    p2p::peers::PeerService& inner_;
+    Budget& budget_;
+    Direction direction_;
+    std::atomic<uint64_t> requests_{0};
+    std::atomic<uint64_t> failed_{0};
+    std::atomic<uint64_t> bytes_{0};
+};
+
+}  // namespace hypasis::sync
