@@ -67,7 +67,7 @@ ChainGenerator::ChainGenerator(const ChainGeneratorOptions& options) : options_(
     }
     g.config.set_blob_params({Fork::kCancun, chain::kCancunBlobParams});
     g.config.set_blob_params({Fork::kPrague, chain::kPragueBlobParams});
-    g.timestamp = 1'700'000'000;
+    g.timestamp = options_.genesis_timestamp;
     g.gas_limit = kGasLimit;
     g.difficulty = U256{0};
     g.mix_hash = random_hash();  // makes the genesis, and so every block hash, depend on the seed

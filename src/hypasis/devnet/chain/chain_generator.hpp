@@ -46,6 +46,9 @@ struct ChainGeneratorOptions {
     std::size_t withdrawals_per_block{2};
     /// Bytes of random calldata per transaction (sizes the blocks; each byte costs 16 gas).
     std::size_t calldata_bytes{64};
+    /// The genesis block's timestamp (Unix seconds); each block is 12 s after its parent. A devnet sets it so
+    /// that its checkpoint is recent and its tip near the wall clock.
+    uint64_t genesis_timestamp{1'700'000'000};
 };
 
 /// A generated block with its receipts (one per transaction, in order).
