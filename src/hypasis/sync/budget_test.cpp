@@ -148,8 +148,8 @@ TEST(Budget, SaturatedLinkSplitsBytesByShare) {
 TEST(Budget, CpuRunsForwardJobsFirst) {
     BudgetConfig c;
     c.cpu_threads = 1;
+    asio::io_context ctx;  // declared first: destroyed after the budget, whose workers post to it
     Budget b(c);
-    asio::io_context ctx;
     std::promise<void> release;
     auto gate = release.get_future().share();
     std::atomic<bool> blocker_running{false};
