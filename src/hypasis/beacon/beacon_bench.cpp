@@ -106,9 +106,9 @@ void BM_BeaconPeriodUpdate512_RawBlstFastAggregateVerify(benchmark::State& state
     blst_p2_affine sig;
     if (blst_p2_uncompress(&sig, u.sync_aggregate.signature.data()) != BLST_SUCCESS) return state.SkipWithError("sig");
     const ChainConfig cfg = ChainConfig::mainnet();
-    const Hash domain = compute_domain(kDomainSyncCommittee,
-                                       cfg.fork_version_at_epoch(cfg.epoch_at_slot(u.signature_slot - 1)),
-                                       cfg.genesis_validators_root);
+    const Hash domain =
+        compute_domain(kDomainSyncCommittee, cfg.fork_version_at_epoch(cfg.epoch_at_slot(u.signature_slot - 1)),
+                       cfg.genesis_validators_root);
     const Hash msg = compute_signing_root(ssz::hash_tree_root(u.attested_header.beacon), domain);
     const std::string_view dst = crypto::kBlsPopDst;
     std::vector<unsigned char> ctx_buf(blst_pairing_sizeof());
@@ -121,7 +121,8 @@ void BM_BeaconPeriodUpdate512_RawBlstFastAggregateVerify(benchmark::State& state
         blst_p1_affine pk;
         blst_p1_to_affine(&pk, &sum);
         blst_pairing_init(ctx, true, reinterpret_cast<const byte*>(dst.data()), dst.size());
-        BLST_ERROR e = blst_pairing_chk_n_aggr_pk_in_g1(ctx, &pk, false, &sig, false, msg.data(), msg.size(), nullptr, 0);
+        BLST_ERROR e =
+            blst_pairing_chk_n_aggr_pk_in_g1(ctx, &pk, false, &sig, false, msg.data(), msg.size(), nullptr, 0);
         blst_pairing_commit(ctx);
         const bool ok = e == BLST_SUCCESS && blst_pairing_finalverify(ctx, nullptr);
         all_ok = all_ok && ok;
@@ -133,21 +134,38 @@ void BM_BeaconPeriodUpdate512_RawBlstFastAggregateVerify(benchmark::State& state
 BENCHMARK(BM_BeaconPeriodUpdate512_RawBlstFastAggregateVerify)->Unit(benchmark::kMicrosecond);
 
 // Bootstrap + 6 period updates + finality + optimistic from a local server over HTTP, a fresh source (and so a
-// fresh key cache: each of the 6 committees is decompressed once) per iteration. Reported per period.
+// fresh key cache: each of the 6 committees is decompressed once) per iteration. Reported per period. Arg 0: JSON
+// only; arg 1: the same data in SSZ (encoded once from the parsed fixtures), negotiated by the Accept header.
 void BM_BeaconBootstrapAndCatchUp6Periods(benchmark::State& state) {
     const Data& d = data();
     if (!d.ok) return state.SkipWithError("helios fixtures not found");
+    const bool ssz_mode = state.range(0) == 1;
     boost::asio::io_context io;
     testing::TestApiServer server(io.get_executor());
     auto& r = server.routes();
-    r["/eth/v1/beacon/light_client/bootstrap/" + std::string(kRoot)] = {200, d.bootstrap_text, {}};
-    r["/eth/v1/beacon/light_client/updates?start_period=862&count=6"] = {200, d.updates_text, {}};
-    r["/eth/v1/beacon/light_client/finality_update"] = {200, d.finality_text, {}};
-    r["/eth/v1/beacon/light_client/optimistic_update"] = {200, d.optimistic_text, {}};
+    const std::string boot = "/eth/v1/beacon/light_client/bootstrap/" + std::string(kRoot);
+    const std::string upd = "/eth/v1/beacon/light_client/updates?start_period=862&count=6";
+    const std::string fin = "/eth/v1/beacon/light_client/finality_update";
+    const std::string opt = "/eth/v1/beacon/light_client/optimistic_update";
+    r[boot] = {200, d.bootstrap_text, {}};
+    r[upd] = {200, d.updates_text, {}};
+    r[fin] = {200, d.finality_text, {}};
+    r[opt] = {200, d.optimistic_text, {}};
+    if (ssz_mode) {
+        auto f = parse_finality_update_json(boost::json::parse(d.finality_text), 512);
+        auto o = parse_optimistic_update_json(boost::json::parse(d.optimistic_text), 512);
+        if (!f || !o) return state.SkipWithError("fixtures do not parse");
+        auto& s = server.ssz_routes();
+        s[boot] = {testing::as_body(ssz::encode(d.bootstrap)), "capella"};
+        s[upd] = {testing::ssz_updates_body(d.updates, ChainConfig::mainnet()), std::nullopt};
+        s[fin] = {testing::as_body(ssz::encode(*f)), "capella"};
+        s[opt] = {testing::as_body(ssz::encode(*o)), "capella"};
+    }
     server.start();
     BeaconSourceConfig cfg;
     cfg.endpoints = {server.url()};
     cfg.trusted_block_root = *fixed_from_hex<32>(kRoot);
+    cfg.encoding = ssz_mode ? Encoding::kPreferSsz : Encoding::kJson;
     const uint64_t now = cfg.chain.time_at_slot(7109432);
     cfg.now = [now] { return now; };
     for (auto _ : state) {
@@ -159,12 +177,14 @@ void BM_BeaconBootstrapAndCatchUp6Periods(benchmark::State& state) {
         if (!c) state.SkipWithError("fetch failed");
         benchmark::DoNotOptimize(c);
     }
-    state.counters["s_per_period"] =
-        benchmark::Counter(static_cast<double>(state.iterations()) * 6, benchmark::Counter::kIsRate |
-                                                                             benchmark::Counter::kInvert);
+    if (ssz_mode && server.ssz_answers() != 4 * static_cast<std::size_t>(state.iterations())) {
+        state.SkipWithError("the server did not answer in SSZ");
+    }
+    state.counters["s_per_period"] = benchmark::Counter(static_cast<double>(state.iterations()) * 6,
+                                                        benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
     server.stop();
 }
-BENCHMARK(BM_BeaconBootstrapAndCatchUp6Periods)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_BeaconBootstrapAndCatchUp6Periods)->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 }  // namespace
 }  // namespace hypasis::beacon

@@ -29,7 +29,7 @@ BeaconSource::BeaconSource(BeaconSourceConfig config, storage::BlockStore* store
     for (std::size_t i = 0; i < config_.endpoints.size(); ++i) {
         if (i) name_ += ",";
         name_ += config_.endpoints[i];
-        apis_.emplace_back(config_.endpoints[i], config_.http, config_.chain.preset.sync_committee_size);
+        apis_.emplace_back(config_.endpoints[i], config_.http, config_.chain, config_.encoding);
     }
 }
 
@@ -41,9 +41,9 @@ uint64_t BeaconSource::now() const {
         std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count());
 }
 
-void BeaconSource::fault(const std::string& endpoint, SourceError e) {
+void BeaconSource::fault(const std::string& endpoint, SourceError e, std::optional<AnswerError> answer) {
     if (faults_.size() == kMaxFaults) faults_.erase(faults_.begin());
-    faults_.push_back({endpoint, std::move(e)});
+    faults_.push_back({endpoint, std::move(e), answer});
 }
 
 Task<Expected<void, SourceError>> BeaconSource::ensure_bootstrapped() {
@@ -64,7 +64,7 @@ Task<Expected<void, SourceError>> BeaconSource::ensure_bootstrapped() {
         auto boot = co_await api.bootstrap(root);
         if (!boot) {
             fault(api.base_url(), boot.error());
-            last = std::move(boot.error());
+            last = std::move(boot.error().error);
             continue;
         }
         auto client = LightClient::bootstrap(config_.chain, root, *boot);
@@ -79,11 +79,11 @@ Task<Expected<void, SourceError>> BeaconSource::ensure_bootstrapped() {
         const uint64_t t = now();
         const uint64_t age = t > block_time ? t - block_time : 0;
         if (age > static_cast<uint64_t>(config_.max_trusted_age.count()) && !config_.allow_old_trusted_root) {
-            co_return unexpected(SourceError{
-                SourceErrc::kUnverified, name_,
-                "the " + origin + " is " + std::to_string(age / 3600) + " h old, beyond the weak-subjectivity bound of " +
-                    std::to_string(config_.max_trusted_age.count() / 3600) +
-                    " h (give a newer trusted root, or allow old roots explicitly)"});
+            co_return unexpected(SourceError{SourceErrc::kUnverified, name_,
+                                             "the " + origin + " is " + std::to_string(age / 3600) +
+                                                 " h old, beyond the weak-subjectivity bound of " +
+                                                 std::to_string(config_.max_trusted_age.count() / 3600) +
+                                                 " h (give a newer trusted root, or allow old roots explicitly)"});
         }
         client_.emplace(std::move(*client));
         co_return Expected<void, SourceError>{};
@@ -107,9 +107,9 @@ Task<void> BeaconSource::catch_up() {
             for (const auto& u : *updates) {
                 auto r = client_->process_update(u, config_.chain.slot_at_time(now()));
                 if (!r) {
-                    fault(api.base_url(), unverified(api.base_url(), "update at slot " +
-                                                                         std::to_string(u.attested_header.beacon.slot),
-                                                     r.error()));
+                    fault(api.base_url(),
+                          unverified(api.base_url(), "update at slot " + std::to_string(u.attested_header.beacon.slot),
+                                     r.error()));
                     endpoint_ok = false;
                     break;
                 }
@@ -128,7 +128,7 @@ Task<Expected<void, SourceError>> BeaconSource::finalize() {
         auto fin = co_await api.finality_update();
         if (!fin) {
             fault(api.base_url(), fin.error());
-            last = std::move(fin.error());
+            last = std::move(fin.error().error);
             continue;
         }
         auto r = client_->process_finality_update(*fin, slot_now, true);

@@ -44,6 +44,8 @@ struct BeaconSourceConfig {
     std::vector<std::string> endpoints;  ///< Beacon API base URLs, tried in order.
     Hash trusted_block_root{};           ///< The weak-subjectivity root (used when nothing is persisted).
     checkpoint::HttpOptions http;
+    /// Content negotiation with every endpoint (api_client.hpp): SSZ where offered, else JSON, by default.
+    Encoding encoding{Encoding::kPreferSsz};
     /// Refuse a trusted root whose block is older than this (Helios's default max checkpoint age is two weeks).
     std::chrono::seconds max_trusted_age{std::chrono::hours(24 * 14)};
     bool allow_old_trusted_root{false};
@@ -67,6 +69,9 @@ struct BeaconValidation {
 struct EndpointFault {
     std::string endpoint;
     SourceError error;
+    /// Why a 200 answer was refused for its content (media type, SSZ framing, consensus version, ...), when it
+    /// was; verification failures have error.code kUnverified instead.
+    std::optional<AnswerError> answer;
 };
 
 class BeaconSource final : public checkpoint::BeaconLightClientSource {
@@ -100,7 +105,8 @@ class BeaconSource final : public checkpoint::BeaconLightClientSource {
 
   private:
     uint64_t now() const;
-    void fault(const std::string& endpoint, SourceError e);
+    void fault(const std::string& endpoint, SourceError e, std::optional<AnswerError> answer = std::nullopt);
+    void fault(const std::string& endpoint, const ApiError& e) { fault(endpoint, e.error, e.answer); }
     Task<Expected<void, SourceError>> ensure_bootstrapped();
     Task<void> catch_up();
     Task<Expected<void, SourceError>> finalize();

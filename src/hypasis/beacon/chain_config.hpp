@@ -1,7 +1,8 @@
 #pragma once
 /// A beacon chain's light-client parameters: the preset (consensus specs presets/{mainnet,minimal}), the fork
-/// schedule and genesis validators root (configs/), and the signing helpers of phase0 beacon-chain.md
-/// (compute_fork_data_root, compute_fork_digest, compute_domain, compute_signing_root).
+/// schedule, blob schedule and genesis validators root (configs/), and the signing helpers of phase0
+/// beacon-chain.md (compute_fork_data_root, compute_fork_digest, compute_domain, compute_signing_root) with Fulu's
+/// blob-parameter fork digest (fulu/beacon-chain.md, EIP-7892).
 ///
 /// Plain values; every function is pure, noexcept and thread-safe.
 #include <array>
@@ -10,6 +11,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "hypasis/core/common/bytes.hpp"
 #include "hypasis/core/ssz/light_client_types.hpp"
@@ -37,6 +39,14 @@ struct Preset {
     static Preset minimal() noexcept { return {8, 8, 32, 1}; }
 };
 
+/// BlobParameters / one BLOB_SCHEDULE entry (fulu/beacon-chain.md, EIP-7892): from `epoch` on, at most
+/// `max_blobs_per_block` blobs per block.
+struct BlobParameters {
+    uint64_t epoch{0};
+    uint64_t max_blobs_per_block{0};
+    friend bool operator==(const BlobParameters&, const BlobParameters&) = default;
+};
+
 /// A chain: preset, genesis, and fork schedule (versions and activation epochs, kFarFutureEpoch when unscheduled).
 struct ChainConfig {
     std::string name;
@@ -48,8 +58,11 @@ struct ChainConfig {
     /// Indexed by ssz::Fork (phase0 .. fulu).
     std::array<Version, 7> fork_versions{};
     std::array<uint64_t, 7> fork_epochs{};
+    /// BLOB_SCHEDULE (any order; epochs distinct), and MAX_BLOBS_PER_BLOCK_ELECTRA, get_blob_parameters' fallback.
+    std::vector<BlobParameters> blob_schedule;
+    uint64_t max_blobs_per_block_electra{9};
 
-    /// Ethereum mainnet (configs/mainnet.yaml; Fulu at epoch 411392).
+    /// Ethereum mainnet (configs/mainnet.yaml: Fulu at epoch 411392; BLOB_SCHEDULE 412672 → 15, 419072 → 21).
     static ChainConfig mainnet();
     /// The minimal preset with every fork up to Deneb at epoch 0 and later ones unscheduled (the consensus-spec
     /// tests' minimal config), with the given genesis validators root.
@@ -77,16 +90,29 @@ struct ChainConfig {
     }
     /// The Unix time of a slot's start.
     uint64_t time_at_slot(uint64_t slot) const noexcept { return genesis_time + slot * seconds_per_slot; }
-    /// The fork whose compute_fork_digest(version, genesis_validators_root) is `digest` (pre-Fulu formula), or
-    /// nullopt.
+    /// get_blob_parameters(epoch) (fulu/beacon-chain.md): the schedule entry with the greatest epoch <= `epoch`, or
+    /// {ELECTRA_FORK_EPOCH, MAX_BLOBS_PER_BLOCK_ELECTRA} when there is none.
+    BlobParameters blob_parameters_at_epoch(uint64_t epoch) const noexcept;
+    /// compute_fork_digest(genesis_validators_root, epoch) as of Fulu (fulu/beacon-chain.md): the base digest of
+    /// the fork version at `epoch` before FULU_FORK_EPOCH; from it on, the fork data root XOR
+    /// sha256(uint64_le(blob_parameters.epoch) || uint64_le(blob_parameters.max_blobs_per_block)), first 4 bytes.
+    FixedBytes<4> fork_digest_at_epoch(uint64_t epoch) const noexcept;
+    /// The fork whose digest is `digest` at some epoch of this chain, or nullopt: each scheduled fork's digest at its
+    /// activation epoch and, from Fulu on, at each blob-schedule entry while that fork is active. A pre-Fulu fork
+    /// also matches by its base digest when it shares its epoch with a later fork (so no epoch ever shows it, as
+    /// in the minimal test config's forks at genesis). Unscheduled forks (kFarFutureEpoch) never match.
     std::optional<Fork> fork_of_digest(const FixedBytes<4>& digest) const noexcept;
 };
 
 /// compute_fork_data_root(version, genesis_validators_root).
 Hash compute_fork_data_root(const Version& version, const Hash& genesis_validators_root) noexcept;
-/// compute_fork_digest: the first 4 bytes of the fork data root (the phase0..electra formula; Fulu's blob-parameter
-/// mixing is not applied: the light client never needs Fulu digests).
+/// compute_fork_digest as phase0..electra define it: the first 4 bytes of the fork data root (the "base digest";
+/// ChainConfig::fork_digest_at_epoch is the epoch-aware form that applies Fulu's rule).
 FixedBytes<4> compute_fork_digest(const Version& version, const Hash& genesis_validators_root) noexcept;
+/// Fulu's digest for given blob parameters: (fork data root XOR sha256(uint64_le(blob.epoch) ||
+/// uint64_le(blob.max_blobs_per_block)))[:4].
+FixedBytes<4> compute_fork_digest(const Version& version, const Hash& genesis_validators_root,
+                                  const BlobParameters& blob) noexcept;
 /// compute_domain(domain_type, fork_version, genesis_validators_root).
 Hash compute_domain(const FixedBytes<4>& domain_type, const Version& version,
                     const Hash& genesis_validators_root) noexcept;

@@ -82,12 +82,12 @@ SourceError stream_error(const std::string& source, const boost::system::error_c
 }
 
 template <class Stream>
-Task<Expected<std::string, SourceError>> exchange(Stream& stream, const Target& t, const HttpOptions& o,
-                                                  const std::string& source) {
+Task<Expected<HttpResponse, SourceError>> exchange(Stream& stream, const Target& t, const HttpOptions& o,
+                                                   const std::string& source, const std::string& accept) {
     http::request<http::empty_body> req{http::verb::get, t.path, 11};
     req.set(http::field::host, t.host);
     req.set(http::field::user_agent, "hypasis");
-    req.set(http::field::accept, "application/json");
+    req.set(http::field::accept, accept);
     req.set(http::field::connection, "close");
     auto [wec, written] = co_await http::async_write(stream, req, kUseTuple);
     (void)written;
@@ -105,14 +105,55 @@ Task<Expected<std::string, SourceError>> exchange(Stream& stream, const Target& 
         co_return unexpected(SourceError{SourceErrc::kHttpStatus, source,
                                          "HTTP status " + std::to_string(res.result_int()) + ", expected 200"});
     }
-    co_return std::move(res.body());
+    HttpResponse out;
+    out.body = std::move(res.body());
+    for (const auto& field : res) {
+        out.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
+    }
+    co_return out;
+}
+
+bool iequals(std::string_view a, std::string_view b) noexcept {
+    if (a.size() != b.size()) return false;
+    for (std::size_t i = 0; i < a.size(); ++i) {
+        const auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
+        if (lower(a[i]) != lower(b[i])) return false;
+    }
+    return true;
 }
 
 }  // namespace
 
+const std::string* HttpResponse::header(std::string_view name) const noexcept {
+    for (const auto& [n, v] : headers) {
+        if (iequals(n, name)) return &v;
+    }
+    return nullptr;
+}
+
+std::string HttpResponse::media_type() const {
+    const std::string* v = header("content-type");
+    if (!v) return {};
+    std::string_view t(*v);
+    t = t.substr(0, t.find(';'));
+    while (!t.empty() && (t.back() == ' ' || t.back() == '\t')) t.remove_suffix(1);
+    while (!t.empty() && (t.front() == ' ' || t.front() == '\t')) t.remove_prefix(1);
+    std::string out(t);
+    for (char& c : out) {
+        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    }
+    return out;
+}
+
 HttpSource::HttpSource(std::string url, HttpOptions options) : url_(std::move(url)), options_(std::move(options)) {}
 
 Task<Expected<std::string, SourceError>> HttpSource::get_body() {
+    auto r = co_await get("application/json");
+    if (!r) co_return unexpected(std::move(r.error()));
+    co_return std::move(r->body);
+}
+
+Task<Expected<HttpResponse, SourceError>> HttpSource::get(std::string accept) {
     using namespace boost::asio::experimental::awaitable_operators;
     const Failure fail(url_);
     const auto target = parse_url(url_);
@@ -140,7 +181,7 @@ Task<Expected<std::string, SourceError>> HttpSource::get_body() {
     if (cec == beast::error::timeout) co_return fail(SourceErrc::kTimeout, timeout_text + " (while connecting)");
     if (cec) co_return fail(SourceErrc::kConnect, target->host + ":" + target->port + ": " + cec.message());
 
-    if (!target->https) co_return co_await exchange(tcp_stream, *target, options_, url_);
+    if (!target->https) co_return co_await exchange(tcp_stream, *target, options_, url_, accept);
 
     ssl::context ctx(ssl::context::tls_client);
     boost::system::error_code ctx_ec;
@@ -172,7 +213,7 @@ Task<Expected<std::string, SourceError>> HttpSource::get_body() {
             why = std::string("certificate verification failed: ") + X509_verify_cert_error_string(verify);
         co_return fail(SourceErrc::kTls, why);
     }
-    co_return co_await exchange(stream, *target, options_, url_);
+    co_return co_await exchange(stream, *target, options_, url_, accept);
 }
 
 Task<Expected<Checkpoint, SourceError>> HttpSource::fetch() {
