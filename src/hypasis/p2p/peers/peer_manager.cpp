@@ -444,6 +444,12 @@ void PeerManager::penalise(const PeerId& peer, Misbehaviour what, std::error_cod
     {
         std::lock_guard lock(mutex_);
         ++stats_.misbehaviours;
+        if (penalties_.size() >= kMaxPenaltyRecords && penalties_.count(peer) == 0) {
+            penalties_.erase(penalties_.begin());  // bounded; an arbitrary old record goes
+        }
+        auto& record = penalties_[peer];
+        ++record.count;
+        record.last = what;
         const int score = reputation_.add(peer, -penalty_for(reputation_.config(), what), Clock::now());
         if (score <= reputation_.config().ban_threshold) {
             std::optional<asio::ip::address> ip;
@@ -501,6 +507,10 @@ std::vector<PeerInfo> PeerManager::peers() const {
         info.trusted = sp.trusted;
         info.is_static = sp.is_static;
         info.reputation = reputation_.score(id, now);
+        if (auto pen = penalties_.find(id); pen != penalties_.end()) {
+            info.penalties = pen->second.count;
+            info.last_penalty = std::string(to_string(pen->second.last));
+        }
         out.push_back(std::move(info));
     }
     return out;

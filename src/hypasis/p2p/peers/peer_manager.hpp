@@ -239,6 +239,13 @@ class PeerManager final : public PeerService {
     mutable std::mutex mutex_;
     std::map<PeerId, SharedPeer> shared_;
     ReputationTable reputation_;
+    /// Penalties per peer id since start, for PeerInfo (bounded like the reputation table: kMaxPenaltyRecords).
+    struct PenaltyRecord {
+        uint64_t count{0};
+        Misbehaviour last{Misbehaviour::kInvalidData};
+    };
+    static constexpr std::size_t kMaxPenaltyRecords = 4096;
+    std::map<PeerId, PenaltyRecord> penalties_;
     std::map<PeerId, Ban> bans_;
     ChainHead head_{};
     PeerManagerStats stats_;

@@ -230,9 +230,12 @@ TEST(PeerManager, ReportInvalidDataDisconnectsAndPenalises) {
         auto client = start_node(ex, client_cfg);
         client->add_peer(server->enode());
         EXPECT_TRUE(co_await eventually([&] { return client->peers().size() == 1; }));
+        EXPECT_EQ(client->peers().at(0).penalties, 0u);
         client->report(server->node_id(), Misbehaviour::kUselessResponse);
         EXPECT_EQ(client->reputation(server->node_id()), -5);
         EXPECT_EQ(client->peers().size(), 1u);  // a small penalty does not disconnect
+        EXPECT_EQ(client->peers().at(0).penalties, 1u);
+        EXPECT_EQ(client->peers().at(0).last_penalty, "useless response");
         client->report(server->node_id(), Misbehaviour::kInvalidData);
         EXPECT_TRUE(co_await eventually([&] { return server->peers().empty(); }));
         EXPECT_LE(client->reputation(server->node_id()), -64);

@@ -67,6 +67,10 @@ struct PeerInfo {
     std::optional<uint64_t> latest;
 
     int reputation{0};                        ///< Current score, after decay (reputation.hpp; 0 is neutral).
+    /// Penalties recorded against this peer id since start (kept across reconnects, like the score), and the
+    /// last one's kind ("invalid data", ...; empty when none). Rewards raise the score again; these do not fade.
+    uint64_t penalties{0};
+    std::string last_penalty;
     double header_rate{0};                    ///< Headers per second while a header request is in flight (EWMA).
     double body_rate{0};                      ///< Bodies per second (EWMA).
     double receipt_rate{0};                   ///< Receipt lists per second (EWMA).
