@@ -93,9 +93,10 @@ try {
   const log = server.stderr();
   server = undefined;
   check(stopped.code === 0 && !stopped.killed, 'hypasis run exits 0 on SIGTERM', `${JSON.stringify(stopped)}\n${log}`);
-  const sessions = Number(/stopped \((\d+) sessions/.exec(log)?.[1] ?? 0);
+  const sessions = Number(/msg=stopped sessions=(\d+)/.exec(log)?.[1] ?? 0);
   check(sessions >= 4, 'the stop line counts the tool sessions (status x2, fetch x2)', log);
-  check(/peer [0-9a-f]{16} connected: inbound|short sessions? came and went/.test(log), 'the log reports sessions',
+  check(/msg="peer connected" peer=[0-9a-f]{16} direction=inbound|short sessions came and went/.test(log),
+        'the log reports sessions',
     log);
 
   // A restart keeps the enode; another genesis is refused.

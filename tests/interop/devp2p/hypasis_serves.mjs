@@ -139,9 +139,10 @@ try {
   const log = server.stderr();
   server = undefined;
   check(stopped.code === 0 && !stopped.killed, 'hypasis run exits 0 on SIGTERM', `${JSON.stringify(stopped)}\n${log}`);
-  check(/peer [0-9a-f]{16} connected: inbound .*eth\/68.*ethereumjs/.test(log), 'the log names the peer connecting', log);
-  check(/peer [0-9a-f]{16} disconnected/.test(log), 'the log names the peer leaving', log);
-  check(/stopped/.test(log), 'the log ends with the stop', log);
+  check(/msg="peer connected" peer=[0-9a-f]{16} direction=inbound .*eth=68 .*client=.*ethereumjs/.test(log),
+        'the log names the peer connecting', log);
+  check(/msg="peer disconnected" peer=[0-9a-f]{16} /.test(log), 'the log names the peer leaving', log);
+  check(/msg=stopped /.test(log), 'the log ends with the stop', log);
   console.log(`total ${((Date.now() - t0) / 1000).toFixed(1)} s`);
 } catch (e) {
   check(false, 'unexpected error', `${e.stack}\n${server?.stderr() ?? ''}`);

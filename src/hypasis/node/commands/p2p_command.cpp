@@ -172,7 +172,7 @@ boost::json::object status_json(const p2p::eth::Status& s, p2p::eth::EthVersion 
     return o;
 }
 
-p2p::Task<StatusResult> status_task(p2p::Executor ex, const StatusOptions& opts, const p2p::discv4::Enode& node,
+p2p::Task<StatusResult> status_task(p2p::Executor ex, const P2pStatusOptions& opts, const p2p::discv4::Enode& node,
                                     const crypto::SecretKey& key, const std::optional<chain::ChainSpec>& spec,
                                     std::FILE* out, std::FILE* err) {
     StatusResult result;
@@ -305,7 +305,7 @@ int run_p2p_ping(const PingOptions& opts, std::FILE* out, std::FILE* err) {
            }).exit_code;
 }
 
-int run_p2p_status(const StatusOptions& opts, std::FILE* out, std::FILE* err) {
+int run_p2p_status(const P2pStatusOptions& opts, std::FILE* out, std::FILE* err) {
     std::optional<chain::ChainSpec> spec;
     if (has_chain(opts.chain)) spec = resolve_chain_options(opts.chain);
     auto node = parse_tool_enode(opts.tool.enode);
@@ -334,7 +334,7 @@ void add_p2p_commands(CLI::App& app, int& exit_code) {
     ping_cmd->add_flag("!--no-rlpx", ping->rlpx, "Skip the RLPx handshake");
     ping_cmd->callback([ping, &exit_code] { exit_code = run_p2p_ping(*ping, stdout, stderr); });
 
-    auto status = std::make_shared<StatusOptions>();
+    auto status = std::make_shared<P2pStatusOptions>();
     auto* status_cmd = p2p->add_subcommand("status", "Print the node's eth Status as JSON");
     add_tool_options(*status_cmd, status->tool);
     add_chain_options(*status_cmd, status->chain, false);

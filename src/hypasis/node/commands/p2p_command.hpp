@@ -42,7 +42,7 @@ struct PingOptions {
     bool rlpx{true};  ///< the RLPx handshake + Hello
 };
 
-struct StatusOptions {
+struct P2pStatusOptions {
     P2pToolOptions tool;
     ChainOptions chain;                  ///< optional
     std::optional<unsigned> eth_version;  ///< 68 or 69; nullopt offers both
@@ -52,7 +52,7 @@ struct StatusOptions {
 int run_p2p_ping(const PingOptions& opts, std::FILE* out, std::FILE* err);
 
 /// Runs `p2p status`. Returns the exit code. Throws std::runtime_error for an unusable --chain/--genesis.
-int run_p2p_status(const StatusOptions& opts, std::FILE* out, std::FILE* err);
+int run_p2p_status(const P2pStatusOptions& opts, std::FILE* out, std::FILE* err);
 
 /// The tools' node key: --nodekey's file, or a fresh random key. An error is one line for people.
 Expected<crypto::SecretKey, std::string> tool_node_key(const std::string& nodekey);

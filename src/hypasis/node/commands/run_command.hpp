@@ -32,8 +32,11 @@
 namespace hypasis::node {
 
 struct RunOptions {
+    std::string config;  ///< --config FILE (TOML; flags override it)
     std::string datadir;
     ChainOptions chain;
+    std::string log_level{"info"};      ///< debug, info, warn, error
+    std::string log_format{"logfmt"};   ///< logfmt or json
     std::string listen{"127.0.0.1"};
     uint16_t port{30303};
     std::string nodekey;                    ///< empty: <datadir>/nodekey
@@ -44,6 +47,27 @@ struct RunOptions {
     /// Loopback peers count against the /24 subnet cap unless this is set. The daemon sets it when it listens on a
     /// loopback address (every local peer shares 127.0.0.0/24; a cap there would only hurt local setups).
     bool exempt_loopback_from_subnet_cap{true};
+
+    // --- sync (active when a checkpoint is given, or the store already holds an anchor) ---
+    std::string checkpoint;        ///< checkpoint source URI (file:, http(s):, multi:)
+    std::string validators;        ///< validator set JSON the checkpoint is verified against
+    bool allow_stale_checkpoint{false};  ///< accept a checkpoint older than the freshness limit (14 days)
+    unsigned bootstrap_timeout{120};  ///< seconds to find a peer serving the checkpoint's header
+    std::string history{"full"};   ///< headers | bodies | full
+    uint64_t history_limit{0};     ///< lowest block backward fills
+    std::string bandwidth{"0"};    ///< total download budget (bytes/s with units; 0 = unlimited)
+    double forward_share{0.7};     ///< forward's share of bandwidth and validation CPU
+    std::size_t cpu_threads{1};    ///< validation worker threads
+    std::size_t lookahead{64};     ///< forward: blocks requested ahead of the stored head
+    uint64_t reorg_window{64};     ///< forward: blocks above the anchor a reorg may replace
+    std::size_t parallel_batches{8};  ///< backward: batches in flight
+    uint64_t scrub_rate{2000};     ///< scrubber: stored blocks re-verified per second (0 = off)
+
+    // --- REST API ---
+    bool no_api{false};
+    std::string api_listen{"127.0.0.1"};
+    uint16_t api_port{8555};
+    std::string api_token_file;    ///< empty: <datadir>/api-token (created, 0600)
 };
 
 /// Hooks for running the daemon in-process (tests). `on_started` is called once serving, with the enode URL and a
