@@ -28,6 +28,9 @@ function random() {  // xorshift32
   return rng / 2 ** 32;
 }
 
+// Under the sanitizers every process is several times slower: the same checks, with wider timing bounds.
+const relaxed = process.env.HYPASIS_E2E_TIMING === 'relaxed';
+const lagBound = relaxed ? 3 : 1;
 const work = fs.mkdtempSync(path.join(os.tmpdir(), `hypasis-e2e-sync-${scenario}-`));
 let failures = 0;
 let checks = 0;
@@ -195,7 +198,8 @@ async function both() {
     return s.backward?.state === 'done' && caughtUp && Date.now() - started > 10000 ? s : null;
   }, 300000, 250);
   console.log(`both: backward done; forward at ${done.forward.height}, ${samples} samples, max lag ${maxLag}`);
-  check(samples > 0 && maxLag <= 1, 'forward stays within one block of the tip', `max lag ${maxLag}`);
+  check(samples >= 20 && maxLag <= lagBound, `forward stays within ${lagBound} block(s) of the tip`,
+        `max lag ${maxLag} over ${samples} samples`);
   check(done.backward.height === 0, 'backward reached genesis', JSON.stringify(done.backward));
 
   const g = (await api(node, '/api/v1/gaps')).body;
@@ -360,7 +364,7 @@ async function budget() {
     maxLag = Math.max(maxLag, before - s.forward.height);
     await sleep(250);
   }
-  check(maxLag <= 2, 'the tip lag does not grow under a saturated link', `max lag ${maxLag}`);
+  check(maxLag <= lagBound + 1, 'the tip lag does not grow under a saturated link', `max lag ${maxLag}`);
   await stopProcess(node);
   await stopProcess(devnet);
 }
