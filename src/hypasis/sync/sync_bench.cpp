@@ -8,8 +8,16 @@
 // BM_BackwardHeaders: headers only (history mode `headers`) of a 65,536-block chain with empty bodies.
 // BM_BackwardFullBlocks: headers, bodies and receipts (mode `full`) of 4,096 generated blocks with 5 signed
 // transactions of every type and 2 withdrawals each; bytes = header RLP + body RLP + eth/68 receipts RLP.
+//
+// BM_ForwardLatency/{0,1}: the latency Hypasis adds on the forward side, from a block becoming available at the
+// peers (added to their chain and announced: eth/69 BlockRangeUpdate) to the block being stored and servable
+// (the store's head reaches it), for 60 blocks 100 ms apart. The SyncEngine runs both pipelines, anchored at the
+// top of the initial chain with [0, anchor) missing; /0: backward paused, /1: backward filling history at its
+// full budget (4 MiB/s in total) during the whole measurement. Counters: p50_ms and p99_ms of the 60 samples
+// (take the median over repetitions).
 #include <benchmark/benchmark.h>
 
+#include <algorithm>
 #include <atomic>
 #include <filesystem>
 #include <future>
@@ -25,6 +33,8 @@
 #include "hypasis/p2p/peers/memory_block_provider.hpp"
 #include "hypasis/p2p/peers/peer_manager.hpp"
 #include "hypasis/sync/backward_syncer.hpp"
+#include "hypasis/sync/bootstrap.hpp"
+#include "hypasis/sync/engine.hpp"
 #include "hypasis/test_util/chain_generator.hpp"
 
 namespace hypasis::sync {
@@ -88,8 +98,11 @@ struct Net {
         return c;
     }
 
-    explicit Net(const BenchChain& c) : chain(c) {
-        for (std::size_t i = 0; i < chain.blocks.size(); ++i) provider.add(chain.blocks[i], chain.receipts[i]);
+    /// Serves blocks [0, serve) of the chain (all of them by default); the rest may be added later with grow().
+    explicit Net(const BenchChain& c, std::size_t serve = SIZE_MAX) : chain(c) {
+        for (std::size_t i = 0; i < std::min(serve, chain.blocks.size()); ++i) {
+            provider.add(chain.blocks[i], chain.receipts[i]);
+        }
         for (std::size_t i = 0; i < kPeers; ++i) {
             servers.push_back(std::make_unique<PeerManager>(server_ctx.get_executor(),
                                                             config(static_cast<uint8_t>(i + 1), &provider)));
@@ -118,6 +131,12 @@ struct Net {
         server_ctx.stop();
         client_thread.join();
         server_thread.join();
+    }
+
+    /// Adds block n to the served chain and announces it from every server (thread-safe calls).
+    void grow(std::size_t n) {
+        provider.add(chain.blocks[n], chain.receipts[n]);
+        for (auto& s : servers) s->notify_head_changed();
     }
 
     // One backward fill of [0, top) into a fresh store; false on failure. Only the fill is timed.
@@ -189,6 +208,84 @@ void BM_BackwardFullBlocks(benchmark::State& state) {
     state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * full_chain().all_bytes));
 }
 BENCHMARK(BM_BackwardFullBlocks)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+constexpr std::size_t kLatencyAnchor = 65'535;
+constexpr std::size_t kLatencySamples = 60;
+
+const BenchChain& latency_chain() {
+    static const BenchChain c = [] {
+        test::ChainGeneratorOptions o;
+        o.txn_rounds_per_block = 0;
+        o.withdrawals_per_block = 0;
+        return make_chain(kLatencyAnchor + 1 + kLatencySamples * 12, o);  // the tip blocks of 12 runs
+    }();
+    return c;
+}
+
+double percentile(std::vector<double> v, double q) {
+    std::sort(v.begin(), v.end());
+    const auto i = static_cast<std::size_t>(q * static_cast<double>(v.size() - 1) + 0.5);
+    return v[std::min(i, v.size() - 1)];
+}
+
+void BM_ForwardLatency(benchmark::State& state) {
+    const bool backward_running = state.range(0) == 1;
+    static Net net(latency_chain(), kLatencyAnchor + 1);
+    static std::size_t next = kLatencyAnchor + 1;  // the next tip block to add (runs continue the chain)
+    static std::atomic<int> counter{0};
+    std::vector<double> samples;
+    uint64_t backward_headers = 0;
+    for (auto _ : state) {
+        const auto dir = std::filesystem::temp_directory_path() /
+                         ("hypasis-forward-bench-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
+        std::filesystem::remove_all(dir);
+        {
+            auto store = storage::BlockStore::open(dir, storage::StoreOptions{});
+            if (!store) {
+                state.SkipWithError("store open failed");
+                break;
+            }
+            // Anchored at the served head (as bootstrap leaves it): forward follows from there.
+            const std::size_t anchor_num = next - 1;
+            const SealedHeader& top = latency_chain().blocks[anchor_num].header;
+            if (!(*store)->put_headers(std::span(&top, 1)) ||
+                !write_anchor(**store, Anchor{anchor_num, top.hash})) {
+                state.SkipWithError("anchor failed");
+                break;
+            }
+            EngineConfig config;
+            config.mode = HistoryMode::kFull;
+            config.budget.total_bytes_per_second = 4.0 * 1024 * 1024;
+            SyncEngine engine(net.client_ctx.get_executor(), **store, *net.client, latency_chain().spec,
+                              Anchor{anchor_num, top.hash}, config);
+            if (!backward_running) engine.pause_backward();
+            std::promise<void> finished;
+            asio::co_spawn(net.client_ctx, engine.run(), [&](std::exception_ptr) { finished.set_value(); });
+            std::this_thread::sleep_for(300ms);  // backward under way (or paused)
+            for (std::size_t i = 0; i < kLatencySamples && next < latency_chain().blocks.size(); ++i, ++next) {
+                const auto t0 = std::chrono::steady_clock::now();
+                net.grow(next);
+                while ((*store)->head(storage::DataKind::kHeaders).value_or(0) < next &&
+                       std::chrono::steady_clock::now() - t0 < 5s) {
+                    std::this_thread::sleep_for(50us);
+                }
+                samples.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0)
+                                      .count());
+                std::this_thread::sleep_for(100ms);
+            }
+            backward_headers += engine.status().backward.blocks;
+            engine.stop();
+            finished.get_future().wait();
+        }
+        std::filesystem::remove_all(dir);
+    }
+    if (samples.empty()) return;
+    state.counters["p50_ms"] = percentile(samples, 0.50);
+    state.counters["p99_ms"] = percentile(samples, 0.99);
+    state.counters["max_ms"] = percentile(samples, 1.0);
+    state.counters["backward_headers"] = static_cast<double>(backward_headers);
+}
+BENCHMARK(BM_ForwardLatency)->Arg(0)->Arg(1)->Iterations(1)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 }  // namespace
 }  // namespace hypasis::sync
