@@ -214,52 +214,49 @@ Task<Expected<std::vector<ssz::LightClientUpdate>, ApiError>> BeaconApiClient::u
     co_return out;
 }
 
+template <class T, class ParseJson, class DecodeSsz>
+Expected<T, ApiError> BeaconApiClient::read_update(const Answer& a, const std::string& path, ParseJson parse_json,
+                                                   DecodeSsz decode_ssz) const {
+    const auto fail = [&](AnswerError why, const std::string& detail) { return refuse(path, why, detail); };
+    const std::size_t size = chain_.preset.sync_committee_size;
+    std::optional<T> got;
+    if (!a.ssz) {
+        auto u = parse_json(a.json, size);
+        if (!u) return unexpected(fail(AnswerError::kBadJson, u.error()));
+        got.emplace(std::move(*u));
+    } else {
+        auto fork = header_fork(a.version_header, fail);
+        if (!fork) return unexpected(std::move(fork.error()));
+        auto u = decode_ssz(bytes_of(a.response.body), *fork, size);
+        if (!u) return unexpected(fail(AnswerError::kBadSsz, std::string(ssz::to_string(u.error()))));
+        got.emplace(std::move(*u));
+    }
+    if (auto c = check_fork(got->fork, got->attested_header.beacon.slot, path); !c) {
+        return unexpected(std::move(c.error()));
+    }
+    return std::move(*got);
+}
+
 Task<Expected<ssz::LightClientFinalityUpdate, ApiError>> BeaconApiClient::finality_update() {
     const std::string path = "/eth/v1/beacon/light_client/finality_update";
     auto a = co_await get(path);
     if (!a) co_return unexpected(std::move(a.error()));
-    const auto fail = [&](AnswerError why, const std::string& detail) { return refuse(path, why, detail); };
-    const std::size_t size = chain_.preset.sync_committee_size;
-    if (!a->ssz) {
-        auto u = parse_finality_update_json(a->json, size);
-        if (!u) co_return unexpected(fail(AnswerError::kBadJson, u.error()));
-        if (auto c = check_fork(u->fork, u->attested_header.beacon.slot, path); !c) {
-            co_return unexpected(std::move(c.error()));
-        }
-        co_return std::move(*u);
-    }
-    auto fork = header_fork(a->version_header, fail);
-    if (!fork) co_return unexpected(std::move(fork.error()));
-    auto u = ssz::decode_finality_update(bytes_of(a->response.body), *fork, size);
-    if (!u) co_return unexpected(fail(AnswerError::kBadSsz, std::string(ssz::to_string(u.error()))));
-    if (auto c = check_fork(u->fork, u->attested_header.beacon.slot, path); !c) {
-        co_return unexpected(std::move(c.error()));
-    }
-    co_return std::move(*u);
+    const auto parse = [](const boost::json::value& v, std::size_t size) { return parse_finality_update_json(v, size); };
+    const auto decode = [](ByteView b, Fork f, std::size_t size) { return ssz::decode_finality_update(b, f, size); };
+    auto u = read_update<ssz::LightClientFinalityUpdate>(*a, path, parse, decode);
+    co_return u;
 }
 
 Task<Expected<ssz::LightClientOptimisticUpdate, ApiError>> BeaconApiClient::optimistic_update() {
     const std::string path = "/eth/v1/beacon/light_client/optimistic_update";
     auto a = co_await get(path);
     if (!a) co_return unexpected(std::move(a.error()));
-    const auto fail = [&](AnswerError why, const std::string& detail) { return refuse(path, why, detail); };
-    const std::size_t size = chain_.preset.sync_committee_size;
-    if (!a->ssz) {
-        auto u = parse_optimistic_update_json(a->json, size);
-        if (!u) co_return unexpected(fail(AnswerError::kBadJson, u.error()));
-        if (auto c = check_fork(u->fork, u->attested_header.beacon.slot, path); !c) {
-            co_return unexpected(std::move(c.error()));
-        }
-        co_return std::move(*u);
-    }
-    auto fork = header_fork(a->version_header, fail);
-    if (!fork) co_return unexpected(std::move(fork.error()));
-    auto u = ssz::decode_optimistic_update(bytes_of(a->response.body), *fork, size);
-    if (!u) co_return unexpected(fail(AnswerError::kBadSsz, std::string(ssz::to_string(u.error()))));
-    if (auto c = check_fork(u->fork, u->attested_header.beacon.slot, path); !c) {
-        co_return unexpected(std::move(c.error()));
-    }
-    co_return std::move(*u);
+    const auto parse = [](const boost::json::value& v, std::size_t size) {
+        return parse_optimistic_update_json(v, size);
+    };
+    const auto decode = [](ByteView b, Fork f, std::size_t size) { return ssz::decode_optimistic_update(b, f, size); };
+    auto u = read_update<ssz::LightClientOptimisticUpdate>(*a, path, parse, decode);
+    co_return u;
 }
 
 }  // namespace hypasis::beacon

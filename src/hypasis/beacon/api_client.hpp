@@ -95,6 +95,11 @@ class BeaconApiClient {
     Task<Expected<Answer, ApiError>> get(const std::string& path);
     ApiError refuse(const std::string& path, AnswerError why, const std::string& detail) const;
     Expected<void, ApiError> check_fork(Fork fork, uint64_t slot, const std::string& path) const;
+    /// Reads a finality or optimistic update from `a` (JSON through parse_json, SSZ through decode_ssz with the fork
+    /// of its Eth-Consensus-Version), then checks its fork against its attested slot.
+    template <class T, class ParseJson, class DecodeSsz>
+    Expected<T, ApiError> read_update(const Answer& a, const std::string& path, ParseJson parse_json,
+                                      DecodeSsz decode_ssz) const;
 
     std::string base_url_;
     checkpoint::HttpOptions http_;

@@ -363,4 +363,21 @@ bj::object validator_set_to_json(const ValidatorSet& set) {
     return o;
 }
 
+boost::json::object verified_checkpoint_json(const VerifiedCheckpoint& v) {
+    const Checkpoint& c = v.checkpoint;
+    boost::json::object o;
+    o["chainId"] = c.chain_id;
+    o["blockNum"] = c.block_num;
+    o["blockHash"] = to_hex(c.block_hash);
+    o["stateRoot"] = to_hex(c.state_root);
+    o["timestamp"] = c.timestamp;
+    o["digest"] = to_hex(v.digest);
+    o["rule"] = std::string(to_string(v.rule));
+    o["signedStake"] = v.signed_stake.to_string();
+    o["totalStake"] = v.total_stake.to_string();
+    o["signers"] = v.signers;
+    o["validators"] = v.validators;
+    return o;
+}
+
 }  // namespace hypasis::checkpoint

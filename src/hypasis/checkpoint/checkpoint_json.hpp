@@ -15,6 +15,7 @@
 #include <string_view>
 
 #include "hypasis/checkpoint/checkpoint.hpp"
+#include "hypasis/checkpoint/verify.hpp"
 #include "hypasis/core/common/expected.hpp"
 
 namespace hypasis::checkpoint {
@@ -49,6 +50,10 @@ Expected<Checkpoint, JsonError> parse_checkpoint(std::string_view text);
 Expected<Checkpoint, JsonError> checkpoint_from_json(const boost::json::value& v);
 /// The canonical JSON of a checkpoint (empty signature forms are left out).
 boost::json::object checkpoint_to_json(const Checkpoint& c);
+
+/// A verified checkpoint for reports (the CLI's --json, the REST API): chainId, blockNum, blockHash, stateRoot,
+/// timestamp, digest, rule, signedStake and totalStake (decimal strings), signers, validators. Not parsed back.
+boost::json::object verified_checkpoint_json(const VerifiedCheckpoint& v);
 
 /// Parses a validator set from JSON text and builds it (BLS keys are decompressed and checked here).
 Expected<ValidatorSet, JsonError> parse_validator_set(std::string_view text);

@@ -1,5 +1,7 @@
 #include "hypasis/serve/api_json.hpp"
 
+#include "hypasis/checkpoint/checkpoint_json.hpp"
+
 #include <algorithm>
 #include <boost/json/array.hpp>
 #include <cmath>
@@ -208,20 +210,7 @@ json::object ban_json(const p2p::peers::Ban& b, p2p::peers::WallClock::time_poin
 }
 
 json::object checkpoint_json(const checkpoint::RegistryEntry& e) {
-    const auto& v = e.checkpoint;
-    const auto& c = v.checkpoint;
-    json::object o;
-    o["chainId"] = c.chain_id;
-    o["blockNum"] = c.block_num;
-    o["blockHash"] = to_hex(c.block_hash);
-    o["stateRoot"] = to_hex(c.state_root);
-    o["timestamp"] = c.timestamp;
-    o["digest"] = to_hex(v.digest);
-    o["rule"] = std::string(checkpoint::to_string(v.rule));
-    o["signedStake"] = v.signed_stake.to_string();
-    o["totalStake"] = v.total_stake.to_string();
-    o["signers"] = v.signers;
-    o["validators"] = v.validators;
+    json::object o = checkpoint::verified_checkpoint_json(e.checkpoint);
     o["source"] = e.source;
     o["verifiedAt"] = e.verified_at;
     o["revoked"] = e.revoked;

@@ -58,20 +58,9 @@ Expected<ck::Checkpoint, ck::SourceError> fetch_blocking(ck::CheckpointSource& s
 }
 
 bj::object verified_json(const ck::VerifiedCheckpoint& v) {
-    const ck::Checkpoint& c = v.checkpoint;
     bj::object o;
     o["valid"] = true;
-    o["chainId"] = c.chain_id;
-    o["blockNum"] = c.block_num;
-    o["blockHash"] = to_hex(c.block_hash);
-    o["stateRoot"] = to_hex(c.state_root);
-    o["timestamp"] = c.timestamp;
-    o["digest"] = to_hex(v.digest);
-    o["rule"] = std::string(ck::to_string(v.rule));
-    o["signedStake"] = v.signed_stake.to_string();
-    o["totalStake"] = v.total_stake.to_string();
-    o["signers"] = v.signers;
-    o["validators"] = v.validators;
+    for (auto& [k, val] : ck::verified_checkpoint_json(v)) o[k] = std::move(val);
     return o;
 }
 
