@@ -1,24 +1,27 @@
 #pragma once
-/// `hypasis run --datadir D (--chain NAME | --genesis FILE) [--listen IP] [--port P] [--nodekey FILE]
-/// [--static-peer ENODE]... [--max-peers N] [--no-discovery] [--bootnode ENODE]...`: the daemon. Today it serves
-/// the blocks of its store to devp2p peers (eth/68 and eth/69) and answers discv4 PING on the same port; sync
-/// comes later (issue #4 item 5).
+/// `hypasis run [--config FILE] --datadir D (--chain NAME | --genesis FILE) [--checkpoint URI --validators FILE]
+/// [options]`: the daemon. It serves the store to devp2p peers (eth/68 and eth/69, discv4 on the same port) and,
+/// once anchored, syncs: the forward pipeline follows the tip, the backward one fills history below the anchor,
+/// under one bandwidth and CPU budget (sync/README.md). The REST API, metrics and dashboard run on their own
+/// thread. `run --help` lists every option with its config-file section (run_config.hpp).
 ///
-/// - **Start-up**, in order, each failure one line and exit 1: the chain options; the store (created when
-///   missing, since a daemon that will sync starts from an empty datadir); the store's block 0 must be the
-///   chain's genesis ("the datadir D holds another chain"); the node key; the enode URLs; the TCP listener; the
-///   discv4 UDP socket on the same port (so `admin_addPeer(enode)` pings what it dials).
+/// - **Start-up**, in order, each failure one line and exit 1: the config file, then the options (log level and
+///   format, addresses, enode URLs, history mode, byte rate, shares); the validator set (for the chain's id) and
+///   the checkpoint source; for a datadir that does not exist yet, the checkpoint is fetched, verified (> 2/3 of
+///   the stake) and checked for freshness *before* the datadir is created, so a bad checkpoint leaves nothing
+///   behind; the store; the store's block 0 must be the chain's genesis; the stored anchor is read (a restart
+///   needs no checkpoint); the node key; the API token; the TCP listener; discv4; the REST API.
+/// - **Sync** runs when a checkpoint was given or an anchor is stored. Bootstrap fetches the checkpoint's header
+///   from the peers within --bootstrap-timeout; a failure stops the node with exit 1 and the typed reason.
 /// - **stdout** gets exactly one line, first: `enode://<id>@<ip>:<port>` (flushed), so a script can read it.
-///   Everything else (what is served, peers connecting and leaving, the stop) goes to stderr.
-/// - **Listen address**: 127.0.0.1 unless --listen says otherwise: serving the world is a decision the operator
-///   makes explicitly. With a non-loopback --listen, discv4 may also send to non-loopback addresses.
-/// - **Node key**: <datadir>/nodekey, generated on first run (mode 0600), so the enode is stable across restarts;
-///   --nodekey FILE uses an existing key instead (geth's format: 64 hex digits).
-/// - **Discovery**: discv4 answers PING/PONG, FINDNODE and ENRRequest unless --no-discovery; it looks peers up
-///   only when --bootnode is given (nodes found become dial candidates).
-/// - **Stop**: SIGINT or SIGTERM closes every session with Disconnect(client quitting), stops discovery, lets
-///   every task end, syncs the store and exits 0. A second signal exits at once (the store is still consistent:
-///   every write it makes is one atomic batch). The store is only read while serving, except peer bans.
+///   Everything else goes to stderr as structured logs (logfmt or JSON lines, core/common/log.hpp).
+/// - **Listen addresses**: 127.0.0.1 for devp2p and the API unless told otherwise: serving beyond the machine
+///   is a decision the operator makes explicitly.
+/// - **Node key**: <datadir>/nodekey, generated on first run (mode 0600); **API token**: <datadir>/api-token
+///   (0600), required as `Authorization: Bearer` by POST /api/v1/sync/pause and /resume.
+/// - **Stop**: SIGINT or SIGTERM stops sync, closes every session with Disconnect(client quitting), stops
+///   discovery and the API, syncs the store and exits 0. A second signal exits at once; so may `kill -9`: every
+///   write is one atomic batch, and the trackers commit with the data, so a restart resumes where it stopped.
 #include <cstdint>
 #include <cstdio>
 #include <functional>
