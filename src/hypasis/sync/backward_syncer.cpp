@@ -530,7 +530,9 @@ DirectionStatus BackwardSyncer::status() const {
         if (samples_.size() >= 2) {
             const auto& a = samples_.front();
             const auto& z = samples_.back();
-            const double dt = std::chrono::duration<double>(z.at - a.at).count();
+            // Up to now, not to the last sample: once progress stops (done, paused, no peer) the rate falls
+            // towards 0 instead of showing its last value forever.
+            const double dt = std::chrono::duration<double>(Clock::now() - a.at).count();
             if (dt > 0) {
                 s.blocks_per_second = static_cast<double>(z.items - a.items) / dt;
                 s.bytes_per_second = static_cast<double>(z.bytes - a.bytes) / dt;
@@ -541,9 +543,7 @@ DirectionStatus BackwardSyncer::status() const {
     s.cpu = budget_.cpu(Direction::kBackward);
     s.target = config_.history_limit;
     const auto tracker = store_.tracker(DataKind::kHeaders);
-    std::optional<Range> last;
-    for (const Range r : tracker.intervals()) last = r;
-    if (last) s.height = last->first;
+    if (const auto suffix = tracker.contiguous_suffix()) s.height = suffix->first;
     if (const auto head = store_.head(DataKind::kHeaders)) {
         const uint64_t limit = config_.history_limit;
         uint64_t left = missing(store_, DataKind::kHeaders, Range{limit, *head});

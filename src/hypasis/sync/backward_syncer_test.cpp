@@ -246,6 +246,11 @@ TEST_P(FillModes, FillsFromGenesisFromThreePeersByteForByte) {
         EXPECT_EQ(st.remaining, 0u);
         EXPECT_GT(budget.cpu(Direction::kBackward).used, 0u);
         EXPECT_TRUE(syncer.gaps().empty());
+        // Once done, the rate falls instead of showing its last value forever (it did before a fix).
+        if (st.blocks_per_second > 0) {
+            co_await sleep_for(500ms);
+            EXPECT_LT(syncer.status().blocks_per_second, st.blocks_per_second);
+        }
         co_await net->stop();
     });
 }
