@@ -1,6 +1,7 @@
 // hypasis_test_chain: writes a generated chain file (test_util/chain_generator.hpp) for the end-to-end tests.
 //
-//   hypasis_test_chain [--seed S] [--rounds R] [--calldata B] [--genesis-time T] [--from F] [--bad-root N] BLOCKS OUT
+//   hypasis_test_chain [--seed S] [--rounds R] [--calldata B] [--genesis-time T] [--shanghai N] [--cancun N]
+//                      [--prague N] [--from F] [--bad-root N] BLOCKS OUT
 //
 // Writes blocks [F, BLOCKS) of the chain generated from seed S (block 0 is its genesis) to OUT as a geth-style
 // chain file. --rounds and --calldata size the blocks (ChainGeneratorOptions); --bad-root N corrupts block N's
@@ -43,6 +44,12 @@ int main(int argc, char** argv) {
                 opts.txn_rounds_per_block = number(argv[++i]);
             } else if (a == "--calldata" && has_value) {
                 opts.calldata_bytes = number(argv[++i]);
+            } else if (a == "--shanghai" && has_value) {
+                opts.shanghai_block = number(argv[++i]);
+            } else if (a == "--cancun" && has_value) {
+                opts.cancun_block = number(argv[++i]);
+            } else if (a == "--prague" && has_value) {
+                opts.prague_block = number(argv[++i]);
             } else if (a == "--genesis-time" && has_value) {
                 opts.genesis_timestamp = number(argv[++i]);
             } else if (a == "--from" && has_value) {
@@ -55,8 +62,8 @@ int main(int argc, char** argv) {
         }
         if (positional.size() != 2) {
             std::fprintf(stderr,
-                         "usage: hypasis_test_chain [--seed S] [--rounds R] [--calldata B] [--genesis-time T] [--from F] "
-                         "[--bad-root N] BLOCKS OUT\n");
+                         "usage: hypasis_test_chain [--seed S] [--rounds R] [--calldata B] [--genesis-time T] [--shanghai N] "
+                         "[--cancun N] [--prague N] [--from F] [--bad-root N] BLOCKS OUT\n");
             return 2;
         }
         const uint64_t count = number(positional[0]);

@@ -157,8 +157,10 @@ function compareWithDevnet(datadir, info, head, what) {
   const expected = path.join(work, `expected-${what}.rlp`);
   const e = run(['export', '--datadir', datadir, '--from', '0', '--to', String(head), exported]);
   check(e.status === 0, `${what}: export [0, ${head}] succeeds`, e.stderr);
-  const g = spawnSync(genChain, ['--seed', '7', '--genesis-time', String(info.genesisTimestamp), String(head + 1),
-                                 expected], { encoding: 'utf8' });
+  const f = info.forks ?? { shanghai: 0, cancun: 0, prague: 0 };
+  const g = spawnSync(genChain, ['--seed', '7', '--genesis-time', String(info.genesisTimestamp), '--shanghai',
+                                 String(f.shanghai), '--cancun', String(f.cancun), '--prague', String(f.prague),
+                                 String(head + 1), expected], { encoding: 'utf8' });
   if (g.status !== 0) throw new Error(`hypasis_test_chain: ${g.stderr}`);
   if (e.status === 0) {
     const a = fs.readFileSync(exported);
@@ -172,9 +174,11 @@ function compareWithDevnet(datadir, info, head, what) {
 /// Bootstrap at C of an advancing chain: forward stays within one block of the tip while backward fills [0, C).
 async function both() {
   const { child: devnet, info } = await startDevnet(path.join(work, 'devnet'),
-    ['--blocks', '20000', '--checkpoint-at', '19000', '--block-interval', '1', '--peers', 'honest,honest,honest']);
+    ['--blocks', '20000', '--checkpoint-at', '19000', '--block-interval', '1', '--peers', 'honest,honest,honest',
+     '--forks', 'shanghai=5000,cancun=10000,prague=15000',  // backward crosses every transition
+     '--checkpoint-every', '3']);  // a newer signed checkpoint every 3 blocks: the trusted tip
   const datadir = path.join(work, 'node');
-  const node = await startNode(datadir, info);
+  const node = await startNode(datadir, info, ['--checkpoint-refresh', '1']);
   const started = Date.now();
   await waitFor('ready', async () => (await api(node, '/readyz')).status === 200, 60000);
   const s0 = await status(node);
@@ -204,6 +208,13 @@ async function both() {
 
   const g = (await api(node, '/api/v1/gaps')).body;
   check(JSON.stringify(g).includes('"headers"'), '/api/v1/gaps answers per kind', JSON.stringify(g));
+  // Newer checkpoints were read, verified and recorded; the newest is at or below the stored head.
+  const ckpts = (await api(node, '/api/v1/checkpoints')).body.checkpoints ?? [];
+  const newest = Math.max(...ckpts.map((c) => c.blockNum));
+  check(ckpts.length >= 3 && newest > info.checkpointBlock, 'newer checkpoints became trusted tips',
+        JSON.stringify(ckpts.map((c) => c.blockNum)));
+  check(done.forward.height >= newest, 'forward reached the newest trusted checkpoint',
+        `${done.forward.height} < ${newest}`);
   const head = done.forward.height;
   await stopProcess(node);
   await stopProcess(devnet);

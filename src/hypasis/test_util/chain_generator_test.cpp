@@ -84,6 +84,43 @@ TEST(ChainGenerator, BlocksAreValidAndLinked) {
     EXPECT_GT(excess_values.size(), 1u);
 }
 
+// A fork schedule: Shanghai at block 3, Cancun at 6, Prague at 9. Every block validates under the chain's rules
+// across the transitions, and each fork's transaction type and header fields appear exactly from its block on.
+TEST(ChainGenerator, ForkScheduleTransitionsValidate) {
+    ChainGeneratorOptions opts;
+    opts.seed = 11;
+    opts.shanghai_block = 3;
+    opts.cancun_block = 6;
+    opts.prague_block = 9;
+    ChainGenerator gen(opts);
+    const BlockHeader& g = gen.genesis().header.header;
+    EXPECT_FALSE(g.withdrawals_root.has_value());
+    EXPECT_FALSE(g.requests_hash.has_value());
+    EXPECT_FALSE(gen.genesis().body.withdrawals.has_value());
+    EXPECT_EQ(result(validation::validate_body(g, gen.genesis().body)), "ok");
+    SealedHeader parent = gen.genesis().header;
+    for (uint64_t n = 1; n <= 12; ++n) {
+        SCOPED_TRACE("block " + std::to_string(n));
+        const GeneratedBlock gb = gen.next();
+        const BlockHeader& h = gb.block.header.header;
+        EXPECT_EQ(result(validation::validate_header(gen.spec(), parent, h)), "ok");
+        EXPECT_EQ(result(validation::validate_body(h, gb.block.body)), "ok");
+        EXPECT_EQ(result(validation::validate_receipts(h, gb.receipts)), "ok");
+        EXPECT_TRUE(validation::validate_block_senders(gen.spec(), h, gb.block.body).has_value());
+        EXPECT_EQ(h.withdrawals_root.has_value(), n >= 3);
+        EXPECT_EQ(gb.block.body.withdrawals.has_value(), n >= 3);
+        EXPECT_EQ(h.excess_blob_gas.has_value(), n >= 6);
+        EXPECT_EQ(h.parent_beacon_block_root.has_value(), n >= 6);
+        EXPECT_EQ(h.requests_hash.has_value(), n >= 9);
+        std::set<TxnType> types;
+        for (const auto& t : gb.block.body.transactions) types.insert(t.type);
+        EXPECT_EQ(types.count(TxnType::kBlob) == 1, n >= 6);
+        EXPECT_EQ(types.count(TxnType::kSetCode) == 1, n >= 9);
+        EXPECT_EQ(types.count(TxnType::kDynamicFee), 1u);
+        parent = gb.block.header;
+    }
+}
+
 TEST(ChainGenerator, DeterministicFromTheSeed) {
     ChainGeneratorOptions a;
     a.seed = 42;

@@ -49,7 +49,7 @@ try {
     throw new Error('import failed');
   }
   const hyp = await startServer(bin, ['run', '--datadir', datadir, '--genesis', genesis, '--port', '0',
-    '--no-discovery']);
+    '--no-discovery', '--api-port', '0']);
   servers.push(hyp);
   const ejs = await startServer(process.execPath, [join(here, 'serve_ethjs.mjs'), chainDir]);
   servers.push(ejs);

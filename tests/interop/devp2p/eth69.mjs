@@ -44,7 +44,8 @@ try {
   const ex = hypasis(bin, ['export', '--datadir', datadir, '--from', '0', '--to', String(BLOCKS - 1), exported]);
   check(ex.status === 0, 'export exits 0', ex.stderr);
 
-  server = await startServer(bin, ['run', '--datadir', datadir, '--genesis', genesis, '--port', '0']);
+  server = await startServer(bin, ['run', '--datadir', datadir, '--genesis', genesis, '--port', '0',
+    '--api-port', '0']);
   const enode = server.enode;
   console.log(`hypasis serves at ${enode}`);
   const mode = statSync(join(datadir, 'nodekey')).mode & 0o777;
@@ -100,7 +101,8 @@ try {
     log);
 
   // A restart keeps the enode; another genesis is refused.
-  server = await startServer(bin, ['run', '--datadir', datadir, '--genesis', genesis, '--port', '0']);
+  server = await startServer(bin, ['run', '--datadir', datadir, '--genesis', genesis, '--port', '0',
+    '--api-port', '0']);
   check(id(server.enode) === id(enode), 'the enode id is stable across restarts', `${server.enode} vs ${enode}`);
   stopped = await stopServer(server);
   server = undefined;
@@ -108,7 +110,8 @@ try {
   const other = JSON.parse(readFileSync(genesis, 'utf8'));
   other.extraData = '0x6f74686572';
   writeFileSync(join(work.dir, 'other.json'), JSON.stringify(other));
-  const wrong = hypasis(bin, ['run', '--datadir', datadir, '--genesis', join(work.dir, 'other.json'), '--port', '0'],
+  const wrong = hypasis(bin, ['run', '--datadir', datadir, '--genesis', join(work.dir, 'other.json'), '--port', '0',
+    '--api-port', '0'],
     30000);
   check(wrong.status === 1 && /holds another chain/.test(wrong.stderr), 'a datadir of another chain is refused',
     wrong.stderr);

@@ -48,7 +48,7 @@ try {
   check(imp.status === 0, 'hypasis import exits 0', imp.stderr);
 
   server = await startServer(bin, ['run', '--datadir', datadir, '--genesis', join(chainDir, 'genesis.json'),
-    '--port', '0', '--listen', '127.0.0.1']);
+    '--port', '0', '--listen', '127.0.0.1', '--api-port', '0']);
   console.log(`hypasis serves at ${server.enode}`);
   check(/^enode:\/\/[0-9a-f]{128}@127\.0\.0\.1:\d+/.test(server.enode), 'the first stdout line is an enode URL',
     server.enode);

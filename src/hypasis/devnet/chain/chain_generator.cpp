@@ -62,9 +62,15 @@ ChainGenerator::ChainGenerator(const ChainGeneratorOptions& options) : options_(
                    Fork::kConstantinople, Fork::kPetersburg, Fork::kIstanbul, Fork::kBerlin, Fork::kLondon}) {
         g.config.set_fork({f, chain::ForkTrigger::kBlock, 0});
     }
-    for (Fork f : {Fork::kShanghai, Fork::kCancun, Fork::kPrague}) {
-        g.config.set_fork({f, chain::ForkTrigger::kTimestamp, 0});
-    }
+    HYPASIS_ASSERT(options_.shanghai_block <= options_.cancun_block && options_.cancun_block <= options_.prague_block);
+    // Blocks under Cancun's blob limit (6) carry at least one blob per round.
+    HYPASIS_ASSERT(options_.cancun_block == options_.prague_block ||
+                   options_.txn_rounds_per_block <= chain::kCancunBlobParams.max);
+    // Time-based forks at the timestamp of their block (blocks are kBlockTime apart); 0 stays "from genesis".
+    const auto at = [&](uint64_t block) { return block == 0 ? 0 : options_.genesis_timestamp + block * kBlockTime; };
+    g.config.set_fork({Fork::kShanghai, chain::ForkTrigger::kTimestamp, at(options_.shanghai_block)});
+    g.config.set_fork({Fork::kCancun, chain::ForkTrigger::kTimestamp, at(options_.cancun_block)});
+    g.config.set_fork({Fork::kPrague, chain::ForkTrigger::kTimestamp, at(options_.prague_block)});
     g.config.set_blob_params({Fork::kCancun, chain::kCancunBlobParams});
     g.config.set_blob_params({Fork::kPrague, chain::kPragueBlobParams});
     g.timestamp = options_.genesis_timestamp;
@@ -80,7 +86,7 @@ ChainGenerator::ChainGenerator(const ChainGeneratorOptions& options) : options_(
     HYPASIS_ASSERT(spec_.genesis_header.has_value());
 
     genesis_.header = seal(*spec_.genesis_header);
-    genesis_.body.withdrawals.emplace();  // Shanghai at genesis: the header has a withdrawals root
+    if (options_.shanghai_block == 0) genesis_.body.withdrawals.emplace();  // the header has a withdrawals root
     parent_ = genesis_.header;
 }
 
@@ -106,7 +112,7 @@ Bytes ChainGenerator::random_bytes(std::size_t n) {
     return out;
 }
 
-Transaction ChainGenerator::make_txn(TxnType type, const U256& base_fee) {
+Transaction ChainGenerator::make_txn(TxnType type, const U256& base_fee, bool prague) {
     const auto sender = static_cast<std::size_t>(type);
     Transaction t;
     t.type = type;
@@ -125,7 +131,8 @@ Transaction ChainGenerator::make_txn(TxnType type, const U256& base_fee) {
     if (type != TxnType::kLegacy) t.access_list.push_back({random_address(), {random_hash()}});
     if (type == TxnType::kBlob) {
         t.max_fee_per_blob_gas = U256{kGwei};
-        const uint64_t most = chain::kPragueBlobParams.max / std::max<std::size_t>(options_.txn_rounds_per_block, 1);
+        const uint64_t max = prague ? chain::kPragueBlobParams.max : chain::kCancunBlobParams.max;
+        const uint64_t most = max / std::max<std::size_t>(options_.txn_rounds_per_block, 1);
         const uint64_t blobs = 1 + random_below(most);
         for (uint64_t i = 0; i < blobs; ++i) {
             Hash h = random_hash();
@@ -155,8 +162,11 @@ GeneratedBlock ChainGenerator::next() {
     h.timestamp = parent.timestamp + kBlockTime;
     h.extra_data = to_bytes(as_bytes("hypasis"));
     h.mix_hash = random_hash();  // prev_randao (EIP-4399)
-    h.parent_beacon_block_root = random_hash();
-    h.requests_hash = chain::kEmptyRequestsHash;  // no EIP-7685 requests
+    const bool shanghai = spec_.is_active(chain::Fork::kShanghai, h.number, h.timestamp);
+    const bool cancun = spec_.is_active(chain::Fork::kCancun, h.number, h.timestamp);
+    const bool prague = spec_.is_active(chain::Fork::kPrague, h.number, h.timestamp);
+    if (cancun) h.parent_beacon_block_root = random_hash();
+    if (prague) h.requests_hash = chain::kEmptyRequestsHash;  // no EIP-7685 requests
 
     // A gas limit that wanders around 30M, always strictly inside parent / 1024 of the parent's (Yellow Paper
     // §4.3.4).
@@ -167,9 +177,11 @@ GeneratedBlock ChainGenerator::next() {
     const auto base_fee = validation::expected_base_fee(spec_, parent);
     HYPASIS_ASSERT(base_fee.has_value());
     h.base_fee_per_gas = *base_fee;
-    const auto excess = validation::expected_excess_blob_gas(spec_, parent, h.timestamp);
-    HYPASIS_ASSERT(excess.has_value());
-    h.excess_blob_gas = *excess;
+    if (cancun) {
+        const auto excess = validation::expected_excess_blob_gas(spec_, parent, h.timestamp);
+        HYPASIS_ASSERT(excess.has_value());
+        h.excess_blob_gas = *excess;
+    }
 
     // Gas use per transaction: its intrinsic gas plus a random amount, sized so that blocks average about the gas
     // target, which makes the base fee move both ways.
@@ -180,7 +192,9 @@ GeneratedBlock ChainGenerator::next() {
     uint64_t cumulative = 0;
     for (std::size_t round = 0; round < options_.txn_rounds_per_block; ++round) {
         for (std::size_t type = 0; type < kSenderCount; ++type) {
-            Transaction t = make_txn(static_cast<TxnType>(type), *h.base_fee_per_gas);
+            const auto kind = static_cast<TxnType>(type);
+            if ((kind == TxnType::kBlob && !cancun) || (kind == TxnType::kSetCode && !prague)) continue;
+            Transaction t = make_txn(kind, *h.base_fee_per_gas, prague);
             uint64_t used = intrinsic_gas(t) + random_below(extra_range);
             used = std::min(used, h.gas_limit - cumulative);
             t.gas_limit = used + random_below(50'000);
@@ -204,12 +218,14 @@ GeneratedBlock ChainGenerator::next() {
         }
     }
     h.gas_used = cumulative;
-    h.blob_gas_used = validation::total_blob_gas(body.transactions);
+    if (cancun) h.blob_gas_used = validation::total_blob_gas(body.transactions);
 
-    body.withdrawals.emplace();
-    for (std::size_t i = 0; i < options_.withdrawals_per_block; ++i) {
-        body.withdrawals->push_back(
-            Withdrawal{withdrawal_index_++, random_below(1'000'000), random_address(), 1 + random_below(kGwei)});
+    if (shanghai) {
+        body.withdrawals.emplace();
+        for (std::size_t i = 0; i < options_.withdrawals_per_block; ++i) {
+            body.withdrawals->push_back(
+                Withdrawal{withdrawal_index_++, random_below(1'000'000), random_address(), 1 + random_below(kGwei)});
+        }
     }
 
     const validation::BodyRoots roots = validation::compute_body_roots(body);

@@ -49,6 +49,13 @@ struct ChainGeneratorOptions {
     /// The genesis block's timestamp (Unix seconds); each block is 12 s after its parent. A devnet sets it so
     /// that its checkpoint is recent and its tip near the wall clock.
     uint64_t genesis_timestamp{1'700'000'000};
+    /// The fork schedule: the block at which Shanghai (withdrawals), Cancun (blob transactions, blob gas, beacon
+    /// root) and Prague (set-code transactions, requests hash) activate; each is a time-based fork at that block's
+    /// timestamp. 0 (the default) is "from genesis". Must be ordered shanghai <= cancun <= prague. Before a fork
+    /// its transaction type and header fields are absent; London and the merge are always active.
+    uint64_t shanghai_block{0};
+    uint64_t cancun_block{0};
+    uint64_t prague_block{0};
 };
 
 /// A generated block with its receipts (one per transaction, in order).
@@ -62,7 +69,8 @@ class ChainGenerator {
   public:
     explicit ChainGenerator(const ChainGeneratorOptions& options = {});
 
-    /// The rules of the generated chain (all forks through Prague active at genesis, Prague blob schedule).
+    /// The rules of the generated chain (forks through London and the merge at genesis; Shanghai, Cancun and
+    /// Prague at the options' blocks, from genesis by default; Cancun and Prague blob schedules).
     const chain::ChainSpec& spec() const noexcept { return spec_; }
 
     /// Block 0: the genesis header of spec() with an empty body (and an empty withdrawals list).
@@ -85,7 +93,7 @@ class ChainGenerator {
     Address random_address() noexcept;
     Bytes random_bytes(std::size_t n);
     // An unsigned transaction of `type` from its fixed sender (gas_limit left to the caller).
-    Transaction make_txn(TxnType type, const U256& base_fee);
+    Transaction make_txn(TxnType type, const U256& base_fee, bool prague);
 
     ChainGeneratorOptions options_;
     std::mt19937_64 rng_;

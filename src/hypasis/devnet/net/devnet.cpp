@@ -214,6 +214,9 @@ Expected<void, DevnetError> Devnet::write_info() {
     o["chainId"] = spec_.chain_id();
     o["genesisHash"] = to_hex(spec_.genesis_hash);
     o["genesisTimestamp"] = options_.chain.genesis_timestamp;
+    o["forks"] = boost::json::object{{"shanghai", options_.chain.shanghai_block},
+                                     {"cancun", options_.chain.cancun_block},
+                                     {"prague", options_.chain.prague_block}};
     o["dir"] = paths_.dir.string();
     o["genesis"] = paths_.genesis.string();
     o["chain"] = paths_.chain.string();
@@ -247,6 +250,16 @@ void Devnet::produce_block() {
     GeneratedBlock b = generator_->next();
     chain_.add(b.block, b.receipts);
     DevnetHead h{b.block.header.header.number, b.block.header.hash};
+    if (options_.checkpoint_every > 0 && h.number % options_.checkpoint_every == 0) {
+        // A newer checkpoint for nodes that re-read theirs (checkpoint() keeps the first one).
+        auto c = sign_checkpoint(*validators_, spec_.chain_id(), b.block.header,
+                                 options_.bad_checkpoint ? Quorum::kInsufficient : Quorum::kSufficient);
+        const auto written =
+            c ? write_atomically(paths_.checkpoint,
+                                 json::serialize_pretty(checkpoint::checkpoint_to_json(*c)) + "\n")
+              : Expected<void, DevnetError>(unexpected(std::move(c.error())));
+        if (!written) std::fprintf(stderr, "hypasis: devnet: %s\n", to_string(written.error()).c_str());
+    }
     {
         std::lock_guard lock(mutex_);
         blocks_.push_back(std::move(b.block));

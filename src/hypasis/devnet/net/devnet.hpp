@@ -17,7 +17,7 @@
 ///    block: range_update_blocks 1, interval half the block interval) and rewrites devnet.json's `head` atomically
 ///    (temporary file + rename); every `flaky_period` it closes every session of each flaky peer.
 ///
-/// devnet.json: {"chainId", "genesisHash", "genesisTimestamp", "dir", "genesis", "chain", "checkpoint", "validators", "validatorKeys",
+/// devnet.json: {"chainId", "genesisHash", "genesisTimestamp", "forks": {"shanghai", "cancun", "prague"}, "dir", "genesis", "chain", "checkpoint", "validators", "validatorKeys",
 /// "peersFile", "checkpointBlock", "checkpointHash", "checkpointQuorum": "sufficient"|"insufficient",
 /// "blockIntervalMs", "peers": [{"enode", "profile", "port"}], "head": {"number", "hash"}, "runCommand"}.
 /// Paths are absolute.
@@ -74,6 +74,9 @@ struct DevnetOptions {
     std::optional<uint64_t> checkpoint_at;
     /// Sign the checkpoint with at most 2/3 of the stake (for the bad-checkpoint test).
     bool bad_checkpoint{false};
+    /// Every this many produced blocks, checkpoint.json is rewritten with a checkpoint of the new head (signed as
+    /// the first one), so that a node re-reading its checkpoint source gets a newer trusted block. 0: never.
+    uint64_t checkpoint_every{0};
     /// Validator count and scheme (the seed is taken from chain.seed).
     ValidatorOptions validators;
     /// One peer per entry (1..64).

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <bit>
+#include <charconv>
 #include <chrono>
 #include <cmath>
 #include <csignal>
@@ -60,6 +61,38 @@ void print_summary(const devnet::Devnet& d, const std::string& datadir, std::FIL
 
 }  // namespace
 
+Expected<ForkSchedule, std::string> parse_fork_schedule(std::string_view text) {
+    ForkSchedule out;
+    std::size_t pos = 0;
+    while (pos <= text.size()) {
+        const std::size_t end = std::min(text.find(',', pos), text.size());
+        const std::string_view item = text.substr(pos, end - pos);
+        const std::size_t eq = item.find('=');
+        if (eq == std::string_view::npos) return unexpected("expected fork=block, got \"" + std::string(item) + "\"");
+        const std::string_view name = item.substr(0, eq);
+        const std::string_view value = item.substr(eq + 1);
+        uint64_t block = 0;
+        const auto [ptr, ec] = std::from_chars(value.data(), value.data() + value.size(), block);
+        if (ec != std::errc() || ptr != value.data() + value.size() || value.empty()) {
+            return unexpected("not a block number: \"" + std::string(value) + "\"");
+        }
+        if (name == "shanghai") {
+            out.shanghai = block;
+        } else if (name == "cancun") {
+            out.cancun = block;
+        } else if (name == "prague") {
+            out.prague = block;
+        } else {
+            return unexpected("unknown fork \"" + std::string(name) + "\" (shanghai, cancun or prague)");
+        }
+        pos = end + 1;
+    }
+    if (out.shanghai > out.cancun || out.cancun > out.prague) {
+        return unexpected(std::string("forks must come in order: shanghai <= cancun <= prague"));
+    }
+    return out;
+}
+
 Expected<devnet::DevnetOptions, std::string> to_devnet_options(const DevnetCommandOptions& opts) {
     devnet::DevnetOptions o;
     if (opts.dir.empty()) return unexpected(std::string("--dir is empty"));
@@ -80,6 +113,17 @@ Expected<devnet::DevnetOptions, std::string> to_devnet_options(const DevnetComma
                           " (each round carries a blob transaction)");
     }
     o.chain.txn_rounds_per_block = opts.txn_rounds;
+    if (!opts.forks.empty()) {
+        auto schedule = parse_fork_schedule(opts.forks);
+        if (!schedule) return unexpected("--forks " + opts.forks + ": " + schedule.error());
+        o.chain.shanghai_block = schedule->shanghai;
+        o.chain.cancun_block = schedule->cancun;
+        o.chain.prague_block = schedule->prague;
+        if (o.chain.cancun_block != o.chain.prague_block && opts.txn_rounds > chain::kCancunBlobParams.max) {
+            return unexpected("--txn-rounds must be at most " + std::to_string(chain::kCancunBlobParams.max) +
+                              " while Cancun's blob limit applies (before --forks prague=)");
+        }
+    }
     if (opts.calldata_bytes > (std::size_t{1} << 16)) {
         return unexpected(std::string("--calldata-bytes must be at most 65536"));
     }
@@ -100,6 +144,7 @@ Expected<devnet::DevnetOptions, std::string> to_devnet_options(const DevnetComma
     }
     o.checkpoint_at = opts.checkpoint_at;
     o.bad_checkpoint = opts.bad_checkpoint;
+    o.checkpoint_every = opts.checkpoint_every;
     if (opts.validators == 0 || opts.validators > 1024) return unexpected(std::string("--validators must be 1..1024"));
     if (opts.bad_checkpoint && opts.validators < 2) {
         return unexpected(std::string("--bad-checkpoint needs at least 2 validators"));
@@ -183,6 +228,8 @@ void add_devnet_command(CLI::App& app, int& exit_code) {
     cmd->add_option("--seed", opts->seed, "Seed of the chain, validator and peer keys")->capture_default_str();
     cmd->add_option("--genesis-time", opts->genesis_time,
                     "Genesis timestamp (Unix seconds; blocks are 12 s apart); default: now - 12 s x blocks");
+    cmd->add_option("--forks", opts->forks,
+                    "Fork schedule by block: shanghai=N,cancun=N,prague=N (a fork left out: from genesis)");
     cmd->add_option("--txn-rounds", opts->txn_rounds, "Rounds of transactions per block (5 transactions each)")
         ->capture_default_str();
     cmd->add_option("--calldata-bytes", opts->calldata_bytes, "Random calldata bytes per transaction")
@@ -195,6 +242,9 @@ void add_devnet_command(CLI::App& app, int& exit_code) {
     cmd->add_option("--validator-scheme", opts->validator_scheme, "ecdsa or bls")->capture_default_str();
     cmd->add_option("--checkpoint-at", opts->checkpoint_at, "Block of the checkpoint (default: blocks / 2)");
     cmd->add_flag("--bad-checkpoint", opts->bad_checkpoint, "Sign the checkpoint with at most 2/3 of the stake");
+    cmd->add_option("--checkpoint-every", opts->checkpoint_every,
+                    "Rewrite checkpoint.json with a checkpoint of the head every N produced blocks (0: never)")
+        ->capture_default_str();
     cmd->add_option("--peers", opts->peers,
                     "K honest peers, or a list of profiles: honest,slow,flaky,withholding,invalid,lying")
         ->capture_default_str();

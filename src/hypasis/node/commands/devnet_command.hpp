@@ -17,8 +17,11 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include <CLI/CLI.hpp>
+
+#include "hypasis/core/common/expected.hpp"
 
 #include "hypasis/devnet/net/devnet.hpp"
 
@@ -31,12 +34,15 @@ struct DevnetCommandOptions {
     /// The genesis timestamp (Unix seconds); nullopt: now - 12 s x blocks, so that the checkpoint is recent (a
     /// node refuses checkpoints older than 14 days) and the initial head is at the wall clock.
     std::optional<uint64_t> genesis_time;
+    /// The fork schedule, "shanghai=N,cancun=N,prague=N" (any subset; a fork left out is active from genesis).
+    std::string forks;
     std::size_t txn_rounds{1};
     std::size_t calldata_bytes{64};
     std::size_t withdrawals{2};
     double block_interval_s{2.0};  ///< 0: a static chain
     std::optional<uint64_t> checkpoint_at;
     bool bad_checkpoint{false};
+    uint64_t checkpoint_every{0};  ///< rewrite checkpoint.json at every N-th produced block; 0: never
     std::size_t validators{4};
     std::string validator_scheme{"ecdsa"};
     std::string peers{"4"};
@@ -47,6 +53,17 @@ struct DevnetCommandOptions {
     uint64_t lie_ahead{1000};
     std::string datadir;  ///< for the printed `hypasis run` line; empty: <dir>/hypasis-data
 };
+
+/// A fork schedule by block number (0 = from genesis).
+struct ForkSchedule {
+    uint64_t shanghai{0};
+    uint64_t cancun{0};
+    uint64_t prague{0};
+};
+
+/// Parses "shanghai=N,cancun=N,prague=N" (any subset, any order); forks must be ordered shanghai <= cancun <=
+/// prague. Errors are one line for people.
+Expected<ForkSchedule, std::string> parse_fork_schedule(std::string_view text);
 
 /// Hooks for running the devnet in-process (tests). `on_started` is called once everything listens, with the
 /// devnet and a function that requests the same clean stop as SIGTERM (callable from any thread).

@@ -75,6 +75,15 @@ TEST_F(DevnetCommandTest, OtherOptionErrorsAreOneLineEach) {
          },
          "--port 65535 leaves no room for 2 peers"},
         {[](auto& o) { o.flaky_period_ms = 0; }, "--flaky-period-ms must be at least 1"},
+        {[](auto& o) { o.forks = "cancun=5,shanghai=9"; },
+         "--forks cancun=5,shanghai=9: forks must come in order: shanghai <= cancun <= prague"},
+        {[](auto& o) { o.forks = "osaka=5"; }, "--forks osaka=5: unknown fork \"osaka\" (shanghai, cancun or prague)"},
+        {[](auto& o) { o.forks = "prague=x"; }, "--forks prague=x: not a block number: \"x\""},
+        {[](auto& o) {
+             o.forks = "cancun=2,prague=4";
+             o.txn_rounds = 7;
+         },
+         "--txn-rounds must be at most 6 while Cancun's blob limit applies (before --forks prague=)"},
     };
     for (const auto& c : cases) {
         SetUp();

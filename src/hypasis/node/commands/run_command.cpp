@@ -400,6 +400,7 @@ int run_node(const RunOptions& opts, std::FILE* out, std::FILE* err, const RunHo
     // second signal) exits at once.
     bool stopping = false;
     asio::steady_timer peer_timer(ioc);
+    asio::steady_timer refresh_timer(ioc);
     asio::signal_set signals(ioc);
     if (hooks.handle_signals) {
         signals.add(SIGINT);
@@ -420,6 +421,7 @@ int run_node(const RunOptions& opts, std::FILE* out, std::FILE* err, const RunHo
         manager->stop();
         if (discovery) discovery->stop();
         peer_timer.cancel();
+        refresh_timer.cancel();
         asio::co_spawn(
             ioc,
             [&]() -> p2p::Task<void> {
@@ -460,6 +462,33 @@ int run_node(const RunOptions& opts, std::FILE* out, std::FILE* err, const RunHo
         },
         asio::detached);
 
+    // The checkpoint source, re-read every --checkpoint-refresh seconds: a newer verified checkpoint becomes the
+    // forward side's trusted tip (a chain that contradicts it is refused) and is recorded in the registry.
+    const auto refresh_trusted_tip = [&](uint64_t above) -> p2p::Task<void> {
+        uint64_t trusted = above;
+        while (!stopping) {
+            refresh_timer.expires_after(std::chrono::seconds(opts.checkpoint_refresh));
+            auto [ec2] = co_await refresh_timer.async_wait(p2p::kUseTuple);
+            if (ec2 || stopping || !engine) break;
+            auto got = co_await sync::fetch_verified_checkpoint(*inputs->source, inputs->validators);
+            if (stopping || !engine) break;
+            if (!got) {
+                log::warn("sync", "checkpoint refresh refused", {{"error", sync::to_string(got.error())}});
+                continue;
+            }
+            const auto& c = got->checkpoint;
+            if (c.block_num <= trusted) continue;
+            checkpoint::CheckpointRegistry registry(store);
+            if (auto added = registry.add(*got, inputs->source->name(), unix_now(), freshness); !added) {
+                log::warn("sync", "checkpoint refresh refused", {{"error", checkpoint::to_string(added.error())}});
+                continue;
+            }
+            trusted = c.block_num;
+            engine->set_trusted_tip(c.block_num, c.block_hash);
+            log::info("sync", "trusted tip from a newer checkpoint", {{"block", c.block_num}, {"hash", to_hex(c.block_hash)}});
+        }
+    };
+
     if (syncing) {
         handle.set_phase(sync::Phase::kBootstrapping);
         asio::co_spawn(
@@ -498,6 +527,9 @@ int run_node(const RunOptions& opts, std::FILE* out, std::FILE* err, const RunHo
                 handle.set_engine(&*engine);
                 handle.set_phase(sync::Phase::kRunning);
                 asio::co_spawn(ioc, scrubber.run(), asio::detached);
+                if (inputs && opts.checkpoint_refresh > 0) {
+                    asio::co_spawn(ioc, refresh_trusted_tip(anchor.block_num), asio::detached);
+                }
                 co_await engine->run();
                 handle.set_engine(nullptr);
             },
@@ -566,7 +598,7 @@ const std::map<std::string, std::string>& run_sections() {
         {"listen", "p2p"},            {"port", "p2p"},             {"static-peer", "p2p"},
         {"max-peers", "p2p"},         {"no-discovery", "p2p"},     {"bootnode", "p2p"},
         {"checkpoint", "checkpoint"}, {"validators", "checkpoint"}, {"bootstrap-timeout", "checkpoint"},
-        {"allow-stale-checkpoint", "checkpoint"},
+        {"allow-stale-checkpoint", "checkpoint"}, {"checkpoint-refresh", "checkpoint"},
         {"history", "sync"},          {"history-limit", "sync"},   {"lookahead", "sync"},
         {"reorg-window", "sync"},     {"parallel-batches", "sync"}, {"scrub-rate", "sync"},
         {"bandwidth", "budget"},      {"forward-share", "budget"}, {"cpu-threads", "budget"},
@@ -608,6 +640,10 @@ void add_run_command(CLI::App& app, int& exit_code) {
                     "[checkpoint] Validator set JSON the checkpoint must be signed by (> 2/3 of the stake)");
     cmd->add_flag("--allow-stale-checkpoint", opts->allow_stale_checkpoint,
                   "[checkpoint] Accept a checkpoint older than 14 days (the operator's explicit choice)");
+    cmd->add_option("--checkpoint-refresh", opts->checkpoint_refresh,
+                    "[checkpoint] Seconds between re-reads of the checkpoint source; a newer verified checkpoint\n"
+                    "becomes the trusted tip that forward sync must agree with (0: off)")
+        ->capture_default_str()->check(CLI::Range(0, 86400));
     cmd->add_option("--bootstrap-timeout", opts->bootstrap_timeout,
                     "[checkpoint] Seconds to find a peer serving the checkpoint's header")
         ->capture_default_str()->check(CLI::Range(1, 86400));

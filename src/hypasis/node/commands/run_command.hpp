@@ -56,6 +56,7 @@ struct RunOptions {
     std::string validators;        ///< validator set JSON the checkpoint is verified against
     bool allow_stale_checkpoint{false};  ///< accept a checkpoint older than the freshness limit (14 days)
     unsigned bootstrap_timeout{120};  ///< seconds to find a peer serving the checkpoint's header
+    unsigned checkpoint_refresh{60};  ///< seconds between re-reads of the source for a newer trusted tip (0: off)
     std::string history{"full"};   ///< headers | bodies | full
     uint64_t history_limit{0};     ///< lowest block backward fills
     std::string bandwidth{"0"};    ///< total download budget (bytes/s with units; 0 = unlimited)
