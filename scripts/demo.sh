@@ -37,7 +37,10 @@ trap stop_all INT TERM EXIT
 
 rm -f "$dir/devnet/devnet.json"
 echo "demo: starting the devnet ($blocks blocks, peers $peers) in $dir/devnet"
+# History crosses the Shanghai, Cancun and Prague transitions; a fresh signed checkpoint every 15 blocks becomes
+# Hypasis's trusted tip (it re-reads checkpoint.json every 30 s).
 "$bin" devnet --dir "$dir/devnet" --blocks "$blocks" --checkpoint-at $((blocks * 9 / 10)) --block-interval 2 \
+  --forks "shanghai=$((blocks / 5)),cancun=$((blocks * 2 / 5)),prague=$((blocks * 3 / 5))" --checkpoint-every 15 \
   --peers "$peers" --port 0 >"$dir/devnet.log" 2>&1 &
 devnet_pid=$!
 for _ in $(seq 1 600); do
@@ -52,7 +55,8 @@ while read -r enode; do [ -n "$enode" ] && static_peers+=(--static-peer "$enode"
 echo "demo: starting hypasis (datadir $dir/node)"
 "$bin" run --datadir "$dir/node" --genesis "$dir/devnet/genesis.json" \
   --checkpoint "file:$dir/devnet/checkpoint.json" --validators "$dir/devnet/validators.json" \
-  --port 0 --no-discovery --api-port "$api_port" --bandwidth "${HYPASIS_DEMO_BANDWIDTH:-0}" "${static_peers[@]}" \
+  --port 0 --no-discovery --api-port "$api_port" --bandwidth "${HYPASIS_DEMO_BANDWIDTH:-0}" \
+  --checkpoint-refresh 30 "${static_peers[@]}" \
   >"$dir/hypasis.out" 2>"$dir/hypasis.log" &
 node_pid=$!
 for _ in $(seq 1 300); do
