@@ -412,6 +412,17 @@ Task<void> BackwardSyncer::fill(DataKind kind, Range gap) {
                 if (!b->answered) {
                     b->answered = true;
                     selector_.on_finish(b->peer);
+                    if (b->error && BudgetedPeerService::not_sent(b->error)) {
+                        // Held before it went out (paused or stopping): ask again later, nobody to blame.
+                        {
+                            std::lock_guard lock(mutex_);
+                            --counters_.requests;
+                        }
+                        requeue(pending, b->range);
+                        outstanding.erase(it);
+                        changed = true;
+                        break;
+                    }
                     {
                         std::lock_guard lock(mutex_);
                         counters_.bytes += b->bytes();

@@ -24,8 +24,10 @@
 /// **Budget.** Validation and store writes run on Budget's CPU pool as backward jobs (run_cpu); the bandwidth
 /// budget is applied by the PeerService given (the engine passes a BudgetedPeerService for kBackward).
 ///
-/// **Pause / stop.** While paused no new request starts; answers in flight are still checked and stored. stop()
-/// ends run() once its requests in flight have returned (each has the PeerService's timeout).
+/// **Pause / stop.** While paused no new request starts; answers in flight are still checked and stored. A request
+/// the PeerService returns as not sent (BudgetedPeerService::not_sent: held while waiting for bandwidth) is asked
+/// again later, without blame or a failure count. stop() ends run() once its requests in flight have returned
+/// (each has the PeerService's timeout).
 ///
 /// **Durability.** Progress is the store: every decision is recomputed from its trackers, so a restart (a new
 /// syncer over the same store) continues where the last one stopped and never asks for a stored block.

@@ -85,11 +85,12 @@ std::optional<std::chrono::microseconds> Budget::try_spend(Direction d, uint64_t
     return std::clamp(wait, std::chrono::microseconds{1}, kMaxWaitSlice);
 }
 
-Task<void> Budget::acquire(Direction direction, uint64_t expected_bytes) {
-    if (unlimited_) co_return;
+Task<bool> Budget::acquire(Direction direction, uint64_t expected_bytes, const std::atomic<bool>* cancel) {
+    if (unlimited_) co_return cancel == nullptr || !cancel->load();
     std::optional<boost::asio::steady_timer> timer;
     bool counted = false;
     for (;;) {
+        if (cancel != nullptr && cancel->load()) co_return false;
         std::optional<std::chrono::microseconds> wait;
         {
             std::lock_guard lock(mutex_);
@@ -100,7 +101,7 @@ Task<void> Budget::acquire(Direction direction, uint64_t expected_bytes) {
                 counted = true;
             }
         }
-        if (!wait) co_return;
+        if (!wait) co_return true;
         if (!timer) timer.emplace(co_await boost::asio::this_coro::executor);
         timer->expires_after(*wait);
         co_await timer->async_wait(p2p::kUseTuple);

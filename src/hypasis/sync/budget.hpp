@@ -72,7 +72,9 @@ class Budget {
     /// Waits (asynchronously, on the caller's executor) until `direction` may spend: its bucket is positive, or
     /// tokens could be borrowed (see the file comment; borrowing moves up to `expected_bytes`). Forward never
     /// waits behind backward work. Charge the response afterwards with charge(). Returns at once when unlimited.
-    Task<void> acquire(Direction direction, uint64_t expected_bytes);
+    /// `cancel` (optional, may be set from any thread) ends the wait early: it is read before each step of at most
+    /// 20 ms. Returns true when the direction may spend, false when cancelled (nothing was taken).
+    Task<bool> acquire(Direction direction, uint64_t expected_bytes, const std::atomic<bool>* cancel = nullptr);
 
     /// Subtracts `bytes` from the direction's bucket (it may go negative) and counts them as used.
     void charge(Direction direction, uint64_t bytes) noexcept;

@@ -80,6 +80,35 @@ TEST(Budget, DebtMakesTheSameDirectionWaitWithoutBorrowing) {
     EXPECT_EQ(b.bandwidth(Direction::kForward).used, 0u);
 }
 
+TEST(Budget, ACancelledWaitEndsEarlyWithoutSpending) {
+    BudgetConfig c = limited(100'000);  // backward: 30 kB/s
+    c.allow_borrow = false;
+    Budget b(c);
+    std::atomic<bool> cancel{false};
+    bool got = true;
+    std::chrono::milliseconds waited{};
+    run([&]() -> Task<void> {
+        EXPECT_TRUE(co_await b.acquire(Direction::kBackward, 1000, &cancel));
+        b.charge(Direction::kBackward, 64 * 1024 + 300'000);  // ~10 s of debt at 30 kB/s
+        std::thread canceller([&] {
+            std::this_thread::sleep_for(100ms);
+            cancel = true;
+        });
+        const auto start = Clock::now();
+        got = co_await b.acquire(Direction::kBackward, 1000, &cancel);
+        waited = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start);
+        canceller.join();
+        // Already cancelled: false at once, even on an unlimited budget.
+        Budget unlimited(BudgetConfig{});
+        EXPECT_FALSE(co_await unlimited.acquire(Direction::kBackward, 1000, &cancel));
+        EXPECT_TRUE(co_await unlimited.acquire(Direction::kBackward, 1000));
+    });
+    EXPECT_FALSE(got);
+    EXPECT_GE(waited, 90ms);
+    EXPECT_LT(waited, 2s);  // the debt alone would take ~10 s
+    EXPECT_EQ(b.bandwidth(Direction::kBackward).used, 64u * 1024 + 300'000);
+}
+
 TEST(Budget, BackwardBorrowsWhatAnIdleForwardLeaves) {
     Budget b(limited(1'000'000));
     run([&]() -> Task<void> {

@@ -22,6 +22,13 @@ void BudgetedPeerService::count(bool ok, uint64_t bytes) noexcept {
     budget_.charge(direction_, bytes);
 }
 
+Task<bool> BudgetedPeerService::may_send(uint64_t expected_bytes) {
+    const bool ok = co_await budget_.acquire(direction_, expected_bytes, &held_);
+    if (!ok || held_.load()) co_return false;
+    requests_.fetch_add(1, std::memory_order_relaxed);
+    co_return true;
+}
+
 uint64_t BudgetedPeerService::estimated_size(const std::vector<Receipt>& receipts) noexcept {
     uint64_t n = 4;
     for (const auto& r : receipts) {
@@ -33,8 +40,9 @@ uint64_t BudgetedPeerService::estimated_size(const std::vector<Receipt>& receipt
 
 Task<Expected<std::vector<SealedHeader>, std::error_code>> BudgetedPeerService::get_headers(
     p2p::peers::PeerId peer, p2p::peers::HeadersRequest request) {
-    co_await budget_.acquire(direction_, request.amount * kHeaderEstimate);
-    requests_.fetch_add(1, std::memory_order_relaxed);
+    const uint64_t expected = request.amount * kHeaderEstimate;
+    const bool send = co_await may_send(expected);
+    if (!send) co_return unexpected(std::make_error_code(std::errc::operation_canceled));
     auto r = co_await inner_.get_headers(peer, request);
     uint64_t bytes = 0;
     if (r) {
@@ -46,8 +54,9 @@ Task<Expected<std::vector<SealedHeader>, std::error_code>> BudgetedPeerService::
 
 Task<Expected<std::vector<BlockBody>, std::error_code>> BudgetedPeerService::get_bodies(p2p::peers::PeerId peer,
                                                                                        std::vector<Hash> hashes) {
-    co_await budget_.acquire(direction_, hashes.size() * kBodyEstimate);
-    requests_.fetch_add(1, std::memory_order_relaxed);
+    const uint64_t expected = hashes.size() * kBodyEstimate;
+    const bool send = co_await may_send(expected);
+    if (!send) co_return unexpected(std::make_error_code(std::errc::operation_canceled));
     auto r = co_await inner_.get_bodies(peer, std::move(hashes));
     uint64_t bytes = 0;
     if (r) {
@@ -59,8 +68,9 @@ Task<Expected<std::vector<BlockBody>, std::error_code>> BudgetedPeerService::get
 
 Task<Expected<std::vector<std::vector<Receipt>>, std::error_code>> BudgetedPeerService::get_receipts(
     p2p::peers::PeerId peer, std::vector<Hash> hashes) {
-    co_await budget_.acquire(direction_, hashes.size() * kReceiptsEstimate);
-    requests_.fetch_add(1, std::memory_order_relaxed);
+    const uint64_t expected = hashes.size() * kReceiptsEstimate;
+    const bool send = co_await may_send(expected);
+    if (!send) co_return unexpected(std::make_error_code(std::errc::operation_canceled));
     auto r = co_await inner_.get_receipts(peer, std::move(hashes));
     uint64_t bytes = 0;
     if (r) {

@@ -8,9 +8,15 @@
 /// eth/69 slim encoding (type, status and gas, plus each log's address, topics and data) computed without
 /// re-encoding, because receipts arrive decoded and re-encoding them would cost more than the estimate is off.
 ///
-/// Thread-safety: as PeerService (any thread); counters() is thread-safe. `inner` and `budget` must outlive it.
+/// **Hold.** While held (hold(true): the engine holds backward's service while backward is paused, and both on
+/// stop), no request goes out: one that arrives, or that is still waiting for its budget, returns
+/// `std::errc::operation_canceled` at once without reaching the inner service and is not counted. Callers treat
+/// that error as "not sent" (the peer did nothing wrong) and ask again later.
+///
+/// Thread-safety: as PeerService (any thread); counters() and hold() are thread-safe. `inner` and `budget` must outlive it.
 #include <atomic>
 #include <cstdint>
+#include <system_error>
 #include <vector>
 
 #include "hypasis/p2p/peers/peer_service.hpp"
@@ -35,6 +41,12 @@ class BudgetedPeerService final : public p2p::peers::PeerService {
 
     Direction direction() const noexcept { return direction_; }
 
+    /// Holds (true) or lets go (false) every request not yet sent; see the file comment. Thread-safe.
+    void hold(bool on) noexcept { held_.store(on); }
+    bool held() const noexcept { return held_.load(); }
+    /// True for the error a held request returns.
+    static bool not_sent(const std::error_code& ec) noexcept { return ec == std::errc::operation_canceled; }
+
     std::vector<p2p::peers::PeerInfo> peers() const override { return inner_.peers(); }
     Task<Expected<std::vector<SealedHeader>, std::error_code>> get_headers(
         p2p::peers::PeerId peer, p2p::peers::HeadersRequest request) override;
@@ -49,6 +61,8 @@ class BudgetedPeerService final : public p2p::peers::PeerService {
 
   private:
     void count(bool ok, uint64_t bytes) noexcept;
+    /// Waits for the budget; false when held (before or during the wait).
+    Task<bool> may_send(uint64_t expected_bytes);
 
     p2p::peers::PeerService& inner_;
     Budget& budget_;
@@ -56,6 +70,7 @@ class BudgetedPeerService final : public p2p::peers::PeerService {
     std::atomic<uint64_t> requests_{0};
     std::atomic<uint64_t> failed_{0};
     std::atomic<uint64_t> bytes_{0};
+    std::atomic<bool> held_{false};
 };
 
 }  // namespace hypasis::sync

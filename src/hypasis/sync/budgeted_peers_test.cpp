@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <thread>
+
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 
@@ -113,6 +115,44 @@ TEST(BudgetedPeerService, ReceiptEstimateGrowsWithLogs) {
     const uint64_t plain = BudgetedPeerService::estimated_size(rs);
     rs[0].logs.push_back(Log{Address{}, {Hash{}, Hash{}}, Bytes(100)});
     EXPECT_EQ(BudgetedPeerService::estimated_size(rs), plain + 26 + 2 * 33 + 100);
+}
+
+TEST(BudgetedPeerService, HeldRequestsAreNotSentNorCounted) {
+    Inner inner;
+    BudgetConfig config;
+    config.total_bytes_per_second = 100'000;  // backward: 30 kB/s, bucket 64 KiB
+    config.allow_borrow = false;
+    Budget budget(config);
+    BudgetedPeerService peers(inner, budget, Direction::kBackward);
+    run([&]() -> Task<void> {
+        peers.hold(true);
+        auto h = co_await peers.get_headers(PeerId{}, HeadersRequest{uint64_t{0}, 2, 0, false});
+        EXPECT_TRUE(!h && BudgetedPeerService::not_sent(h.error()));
+        auto b = co_await peers.get_bodies(PeerId{}, std::vector<Hash>(2));
+        EXPECT_TRUE(!b && BudgetedPeerService::not_sent(b.error()));
+        auto r = co_await peers.get_receipts(PeerId{}, std::vector<Hash>(2));
+        EXPECT_TRUE(!r && BudgetedPeerService::not_sent(r.error()));
+        EXPECT_EQ(peers.counters().requests, 0u);
+
+        // Held while it waits for its budget: it gives up instead of going out when the debt is repaid.
+        peers.hold(false);
+        budget.charge(Direction::kBackward, 64 * 1024 + 30'000);  // ~1 s of debt
+        std::thread holder([&] {
+            std::this_thread::sleep_for(100ms);
+            peers.hold(true);
+        });
+        auto waited = co_await peers.get_headers(PeerId{}, HeadersRequest{uint64_t{0}, 2, 0, false});
+        holder.join();
+        EXPECT_TRUE(!waited && BudgetedPeerService::not_sent(waited.error()));
+        EXPECT_EQ(peers.counters().requests, 0u);
+
+        peers.hold(false);
+        auto sent = co_await peers.get_headers(PeerId{}, HeadersRequest{uint64_t{0}, 2, 0, false});
+        EXPECT_TRUE(sent && sent->size() == 2);
+    });
+    EXPECT_EQ(peers.counters().requests, 1u);
+    EXPECT_EQ(peers.counters().failed_requests, 0u);
+    EXPECT_FALSE(BudgetedPeerService::not_sent(make_error_code(p2p::peers::PeerError::kTimeout)));
 }
 
 }  // namespace

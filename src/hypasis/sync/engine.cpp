@@ -76,14 +76,25 @@ void SyncEngine::stop() {
         }
     }
     set_phase(Phase::kStopping);
+    // Requests still waiting for bandwidth give up at once instead of holding the stop for seconds.
+    forward_peers_->hold(true);
+    backward_peers_->hold(true);
     forward_->stop();
     backward_->stop();
 }
 
-// The backward syncer logs the change itself.
-void SyncEngine::pause_backward() { backward_->pause(); }
+// The backward syncer logs the change itself. Holding its service too keeps requests that were already waiting
+// for bandwidth from going out during the pause.
+void SyncEngine::pause_backward() {
+    backward_->pause();
+    backward_peers_->hold(true);
+}
 
-void SyncEngine::resume_backward() { backward_->resume(); }
+void SyncEngine::resume_backward() {
+    if (stopped_) return;
+    backward_peers_->hold(false);
+    backward_->resume();
+}
 
 void SyncEngine::set_trusted_tip(uint64_t number, Hash hash) { forward_->set_trusted_tip(number, hash); }
 

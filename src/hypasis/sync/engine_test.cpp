@@ -228,6 +228,49 @@ TEST(SyncEngine, PausedBackwardMakesNoRequestsWhileForwardContinues) {
         60s);
 }
 
+// Regression (CI, e2e.sync.pause): on a tight link backward requests queue for bandwidth before they go out; a
+// pause used to let those queued requests leave afterwards, seconds into the pause.
+TEST(SyncEngine, PauseHoldsRequestsStillWaitingForBandwidth) {
+    ptest::run_scenario(
+        [&](Executor ex) -> Task<void> {
+            World w;
+            // 100 kB/s, backward 30 kB/s, bucket 64 KiB: the 200 headers put backward in debt, so its first bodies
+            // request waits for tokens (about a second); pause while it waits.
+            if (!co_await w.start(ex, false, 100'000)) co_return;
+            EXPECT_TRUE(co_await ptest::eventually(
+                [&] { return w.engine->status().backward.bandwidth.waits > 0; }, 10s));
+            w.engine->pause_backward();
+            const uint64_t at_pause = w.engine->status().backward.requests;
+            co_await ptest::sleep_for(3s);
+            const auto st = w.engine->status();
+            EXPECT_EQ(st.backward.requests, at_pause) << "requests left the budget queue while paused";
+            EXPECT_EQ(st.backward.state, "paused");
+            EXPECT_EQ(st.backward.failed_requests, 0u) << "a held request is not a failed one";
+
+            w.engine->resume_backward();
+            EXPECT_TRUE(co_await ptest::eventually(
+                [&] { return w.engine->status().backward.requests > at_pause; }, 20s));
+            co_await w.stop();
+        },
+        60s);
+}
+
+// Regression: stop() used to wait for every request still queued for bandwidth, tens of seconds on a slow link.
+TEST(SyncEngine, StopDoesNotWaitForBandwidth) {
+    ptest::run_scenario(
+        [&](Executor ex) -> Task<void> {
+            World w;
+            // 20 kB/s, backward 6 kB/s: the headers' debt alone takes ~10 s to repay.
+            if (!co_await w.start(ex, false, 20'000)) co_return;
+            EXPECT_TRUE(co_await ptest::eventually(
+                [&] { return w.engine->status().backward.bandwidth.waits > 0; }, 10s));
+            w.engine->stop();
+            EXPECT_TRUE(co_await ptest::eventually([&] { return w.finished; }, 2s)) << "stop waited for bandwidth";
+            co_await w.stop();
+        },
+        60s);
+}
+
 TEST(SyncEngine, EmptyStoreFailsWithAReason) {
     storage::testing::TempDir dir;
     auto store = storage::testing::open_store(dir.path());
