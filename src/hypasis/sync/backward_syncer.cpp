@@ -553,8 +553,7 @@ DirectionStatus BackwardSyncer::status() const {
     s.bandwidth = budget_.bandwidth(Direction::kBackward);
     s.cpu = budget_.cpu(Direction::kBackward);
     s.target = config_.history_limit;
-    const auto tracker = store_.tracker(DataKind::kHeaders);
-    if (const auto suffix = tracker.contiguous_suffix()) s.height = suffix->first;
+    if (const auto suffix = store_.contiguous_suffix(DataKind::kHeaders)) s.height = suffix->first;
     if (const auto head = store_.head(DataKind::kHeaders)) {
         const uint64_t limit = config_.history_limit;
         uint64_t left = missing(store_, DataKind::kHeaders, Range{limit, *head});

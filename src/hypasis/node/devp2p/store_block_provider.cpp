@@ -64,7 +64,7 @@ p2p::peers::ChainHead StoreBlockProvider::head() {
     head.latest_hash = genesis_hash_;
     head.latest_time = genesis_time_;
     head.total_difficulty = genesis_difficulty_;
-    const auto suffix = store_.tracker(storage::DataKind::kBodies).contiguous_suffix();
+    const auto suffix = store_.contiguous_suffix(storage::DataKind::kBodies);
     if (suffix && !suffix->empty()) {
         auto h = store_.get_header(suffix->end - 1);
         if (h && h->found()) {

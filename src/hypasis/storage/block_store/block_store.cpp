@@ -882,6 +882,11 @@ std::optional<uint64_t> BlockStore::head(DataKind kind) const {
     return impl_->trackers[idx(kind)].highest();
 }
 
+std::optional<Range> BlockStore::contiguous_suffix(DataKind kind) const {
+    std::shared_lock lock(impl_->mutex);
+    return impl_->trackers[idx(kind)].contiguous_suffix();
+}
+
 LookupStatus BlockStore::status(DataKind kind, uint64_t block_num) const {
     std::shared_lock lock(impl_->mutex);
     return impl_->status_locked(kind, block_num);

@@ -233,6 +233,10 @@ class BlockStore {
     /// The highest stored block of `kind`, or nullopt when none is stored.
     [[nodiscard]] std::optional<uint64_t> head(DataKind kind) const;
 
+    /// The contiguous run of `kind` that ends at head(kind), or nullopt when none is stored. O(1), no copy: use it
+    /// instead of tracker(kind).contiguous_suffix() on hot paths (status polls, Status messages).
+    [[nodiscard]] std::optional<Range> contiguous_suffix(DataKind kind) const;
+
     /// The status a read of `block_num` of `kind` would have, from the tracker alone (no I/O).
     [[nodiscard]] LookupStatus status(DataKind kind, uint64_t block_num) const;
 

@@ -170,6 +170,7 @@ TEST(BlockStore, FoundMissingInGapAndBeyondHeadAreDistinct) {
     EXPECT_EQ(status_of(store->get_block(5)), LookupStatus::kBeyondHead);
     EXPECT_EQ(status_of(store->get_receipts(0)), LookupStatus::kBeyondHead);
     EXPECT_EQ(store->head(DataKind::kHeaders), std::nullopt);
+    EXPECT_EQ(store->contiguous_suffix(DataKind::kHeaders), std::nullopt);
     EXPECT_EQ(status_of(store->get_header(UINT64_MAX)), LookupStatus::kBeyondHead);
 
     const auto chain = make_blocks(10, 10);  // 10..19
@@ -210,6 +211,9 @@ TEST(BlockStore, FoundMissingInGapAndBeyondHeadAreDistinct) {
     EXPECT_EQ(store->head(DataKind::kHeaders), 31u);
     EXPECT_EQ(store->head(DataKind::kBodies), 31u);
     EXPECT_EQ(store->head(DataKind::kReceipts), 11u);
+    EXPECT_EQ(store->contiguous_suffix(DataKind::kHeaders), (Range{30, 32}));
+    EXPECT_EQ(store->contiguous_suffix(DataKind::kReceipts), (Range{10, 12}));
+    EXPECT_EQ(store->contiguous_suffix(DataKind::kHeaders), store->tracker(DataKind::kHeaders).contiguous_suffix());
     EXPECT_EQ(store->gaps(DataKind::kHeaders, Range{0, 40}), (std::vector<Range>{{0, 10}, {20, 30}, {32, 40}}));
     EXPECT_EQ(store->gaps(DataKind::kBodies, Range{0, 40}), (std::vector<Range>{{0, 12}, {15, 30}, {32, 40}}));
     EXPECT_EQ(store->status(DataKind::kBodies, 20), LookupStatus::kMissingInGap);
