@@ -215,6 +215,12 @@ async function both() {
         JSON.stringify(ckpts.map((c) => c.blockNum)));
   check(done.forward.height >= newest, 'forward reached the newest trusted checkpoint',
         `${done.forward.height} < ${newest}`);
+  // The start-up checkpoint is logged verified once (the command and the library each used to log it), with its
+  // stake.
+  const startup = logOf(node).split('msg=anchored')[0];
+  const verifiedLines = startup.split('\n').filter((l) => l.includes('msg="checkpoint verified"'));
+  check(verifiedLines.length === 1 && /stake=\d+\/\d+/.test(verifiedLines[0]),
+        'the checkpoint is logged verified once, with its stake', verifiedLines.join(' | '));
   const head = done.forward.height;
   await stopProcess(node);
   await stopProcess(devnet);

@@ -157,17 +157,27 @@ Task<Expected<void, SourceError>> BeaconSource::finalize() {
             fault(api.base_url(), unverified(api.base_url(), "optimistic update", o.error()));
         }
         validation_ = v;
-        if (store_) {
-            Bytes rec(v.finalized_root.begin(), v.finalized_root.end());
-            const auto slot = be64(v.finalized_slot);
-            rec.insert(rec.end(), slot.begin(), slot.end());
-            if (auto w = store_->put_record(as_bytes(store_key(config_.chain)), rec); !w) {
-                fault(name_, SourceError{SourceErrc::kIo, name_, "cannot persist the finalized root"});
-            }
-        }
+        persist();
         co_return Expected<void, SourceError>{};
     }
     co_return unexpected(last.value_or(SourceError{SourceErrc::kBadUri, name_, "no Beacon API endpoints configured"}));
+}
+
+bool BeaconSource::persist() {
+    if (store_ == nullptr || !validation_) return true;
+    Bytes rec(validation_->finalized_root.begin(), validation_->finalized_root.end());
+    const auto slot = be64(validation_->finalized_slot);
+    rec.insert(rec.end(), slot.begin(), slot.end());
+    if (auto w = store_->put_record(as_bytes(store_key(config_.chain)), rec); !w) {
+        fault(name_, SourceError{SourceErrc::kIo, name_, "cannot persist the finalized root"});
+        return false;
+    }
+    return true;
+}
+
+bool BeaconSource::attach_store(storage::BlockStore* store) {
+    store_ = store;
+    return persist();
 }
 
 checkpoint::Checkpoint BeaconSource::to_checkpoint(const ssz::LightClientHeader& h) const {

@@ -80,6 +80,11 @@ class BeaconSource final : public checkpoint::BeaconLightClientSource {
     /// std::bad_alloc.
     BeaconSource(BeaconSourceConfig config, storage::BlockStore* store);
 
+    /// Persists the finalized root in `store` from now on (nullable; it must outlive the source), starting with the
+    /// one already verified, if any. For a daemon that verifies its first checkpoint before its store exists.
+    /// Returns false when that first write failed (also recorded in faults()). Not thread-safe (as fetch()).
+    bool attach_store(storage::BlockStore* store);
+
     /// "beacon:" and the endpoints, comma-separated.
     const std::string& name() const noexcept override { return name_; }
 
@@ -110,6 +115,8 @@ class BeaconSource final : public checkpoint::BeaconLightClientSource {
     Task<Expected<void, SourceError>> ensure_bootstrapped();
     Task<void> catch_up();
     Task<Expected<void, SourceError>> finalize();
+    /// Writes validation_'s finalized root and slot to store_ (when both are set); false when the write failed.
+    bool persist();
     checkpoint::Checkpoint to_checkpoint(const ssz::LightClientHeader& h) const;
 
     BeaconSourceConfig config_;

@@ -52,6 +52,19 @@ Task<void> sleep_for(std::chrono::milliseconds d) {
     co_await t.async_wait(p2p::kUseTuple);
 }
 
+void log_verified(const checkpoint::CheckpointSource& source, const checkpoint::VerifiedCheckpoint& v) {
+    // Stake rules show the stake; count rules (sync committee, BSC) only the counts.
+    const bool by_stake = v.rule == checkpoint::QuorumRule::kGeneric || v.rule == checkpoint::QuorumRule::kPolygon;
+    log::info("sync", "checkpoint verified",
+              {{"source", source.name()},
+               {"block", v.checkpoint.block_num},
+               {"hash", to_hex(v.checkpoint.block_hash)},
+               {"rule", checkpoint::to_string(v.rule)},
+               {"signers", uint64_t{v.signers}},
+               {"validators", uint64_t{v.validators}},
+               {"stake", by_stake ? v.signed_stake.to_string() + "/" + v.total_stake.to_string() : std::string("-")}});
+}
+
 }  // namespace
 
 std::string_view to_string(BootstrapErrc e) noexcept {
@@ -135,11 +148,27 @@ Task<Expected<checkpoint::VerifiedCheckpoint, BootstrapError>> fetch_verified_ch
         co_return unexpected(
             BootstrapError{BootstrapErrc::kVerify, checkpoint::to_string(verified.error()), verified.error().code, {}});
     }
-    log::info("sync", "checkpoint verified",
-              {{"source", source.name()},
-               {"block", verified->checkpoint.block_num},
-               {"hash", to_hex(verified->checkpoint.block_hash)},
-               {"signers", uint64_t{verified->signers}}});
+    log_verified(source, *verified);
+    co_return std::move(*verified);
+}
+
+Task<Expected<checkpoint::VerifiedCheckpoint, BootstrapError>> fetch_verified_checkpoint(
+    checkpoint::BeaconLightClientSource& source) {
+    auto fetched = co_await source.fetch();
+    if (!fetched) {
+        const auto& e = fetched.error();
+        if (e.code == checkpoint::SourceErrc::kUnverified) {
+            log::warn("sync", "checkpoint refused", {{"source", source.name()}, {"reason", checkpoint::to_string(e)}});
+            co_return unexpected(BootstrapError{BootstrapErrc::kVerify, checkpoint::to_string(e), {}, e.code});
+        }
+        co_return unexpected(BootstrapError{BootstrapErrc::kSource, checkpoint::to_string(e), {}, e.code});
+    }
+    auto verified = source.last_verified();
+    if (!verified) {
+        const auto& e = verified.error();
+        co_return unexpected(BootstrapError{BootstrapErrc::kVerify, checkpoint::to_string(e), {}, e.code});
+    }
+    log_verified(source, *verified);
     co_return std::move(*verified);
 }
 

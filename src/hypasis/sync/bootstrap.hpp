@@ -19,6 +19,7 @@
 #include <string>
 #include <string_view>
 
+#include "hypasis/checkpoint/beacon_source.hpp"
 #include "hypasis/checkpoint/registry.hpp"
 #include "hypasis/checkpoint/source.hpp"
 #include "hypasis/checkpoint/verify.hpp"
@@ -74,6 +75,13 @@ std::string to_string(const BootstrapError& e);
 /// Errors: kSource (with the SourceError), kVerify (with the VerifyError). Throws only std::bad_alloc.
 Task<Expected<checkpoint::VerifiedCheckpoint, BootstrapError>> fetch_verified_checkpoint(
     checkpoint::CheckpointSource& source, const checkpoint::ValidatorSet& validators);
+
+/// The same for a source that verifies what it fetches (the beacon light client: the sync committee signs the
+/// beacon header, not a checkpoint digest): its verification record is the result. A fetch the source refused
+/// (SourceErrc::kUnverified) is kVerify; any other fetch failure is kSource. Writes nothing anywhere (the beacon
+/// source may persist its own finalized root in the store it was given).
+Task<Expected<checkpoint::VerifiedCheckpoint, BootstrapError>> fetch_verified_checkpoint(
+    checkpoint::BeaconLightClientSource& source);
 
 /// Optional parts of anchoring.
 struct AnchorOptions {

@@ -221,7 +221,11 @@ int run_node(const RunOptions& opts, std::FILE* out, std::FILE* err, const RunHo
     if (!(opts.forward_share > 0 && opts.forward_share < 1)) return fail("--forward-share must be in (0, 1)");
     std::optional<SyncInputs> inputs;
     if (!opts.checkpoint.empty()) {
-        auto loaded = load_sync_inputs(opts.checkpoint, opts.validators, spec);
+        BeaconInputs beacon;
+        beacon.trusted_root = opts.trusted_root;
+        beacon.allow_old_root = opts.allow_stale_checkpoint;
+        beacon.now = opts.beacon_now;
+        auto loaded = load_sync_inputs(opts.checkpoint, opts.validators, spec, beacon);
         if (!loaded) return fail(loaded.error());
         inputs.emplace(std::move(*loaded));
     }
@@ -233,15 +237,11 @@ int run_node(const RunOptions& opts, std::FILE* out, std::FILE* err, const RunHo
     freshness.allow_stale = opts.allow_stale_checkpoint;
     const auto fetch_checkpoint = [&]() -> bool {
         log::info("sync", "fetching the checkpoint", {{"source", inputs->source->name()}});
-        auto got = run_blocking(sync::fetch_verified_checkpoint(*inputs->source, inputs->validators));
+        auto got = run_blocking(fetch_verified(*inputs));
         if (!got) {
             fail("the checkpoint from " + inputs->source->name() + " was refused: " + sync::to_string(got.error()));
             return false;
         }
-        log::info("sync", "checkpoint verified",
-                  {{"block", got->checkpoint.block_num}, {"hash", to_hex(got->checkpoint.block_hash)},
-                   {"signers", got->signers}, {"stake", got->signed_stake.to_string() + "/" +
-                                                          got->total_stake.to_string()}});
         if (auto fresh = checkpoint::check_freshness(got->checkpoint, unix_now(), freshness); !fresh) {
             fail("the checkpoint from " + inputs->source->name() + " was refused: " +
                  checkpoint::to_string(fresh.error()));
@@ -256,6 +256,11 @@ int run_node(const RunOptions& opts, std::FILE* out, std::FILE* err, const RunHo
     auto opened = open_block_store(opts.datadir, StoreAccess::kCreate);
     if (!opened) return fail(opened.error());
     storage::BlockStore& store = **opened;
+    // The beacon light client keeps its latest finalized root in the store from now on (a restart resumes there).
+    if (inputs && inputs->beacon && !inputs->beacon->attach_store(&store)) {
+        log::warn("sync", "cannot keep the beacon light client's finalized root in the datadir",
+                  {{"datadir", opts.datadir}});
+    }
     {
         auto genesis = store.get_header(0);
         if (!genesis) {
@@ -368,7 +373,11 @@ int run_node(const RunOptions& opts, std::FILE* out, std::FILE* err, const RunHo
     ec.backward.history_limit = opts.history_limit;
     ec.backward.max_parallel_batches = std::max<std::size_t>(opts.parallel_batches, 1);
     std::optional<sync::SyncEngine> engine;
-    sync::Scrubber scrubber(ioc.get_executor(), store, {.blocks_per_second = opts.scrub_rate});
+    sync::ScrubberConfig scrub_config;
+    scrub_config.blocks_per_second = opts.scrub_rate;
+    scrub_config.pass_interval = std::chrono::duration_cast<std::chrono::milliseconds>(
+        std::chrono::duration<double, std::ratio<3600>>(opts.scrub_interval));
+    sync::Scrubber scrubber(ioc.get_executor(), store, scrub_config);
     int exit_code = 0;
 
     // The REST API on a thread of its own, so that a slow client or a RocksDB read never delays p2p or sync.
@@ -441,19 +450,13 @@ int run_node(const RunOptions& opts, std::FILE* out, std::FILE* err, const RunHo
     };
     arm_signals();
 
-    // Peers connecting and leaving, and our head announced to them when sync moves it.
+    // Peers connecting and leaving. (Our head reaches them through the engine's head-changed callback below.)
     PeerLog peer_log;
     asio::co_spawn(
         ioc,
         [&]() -> p2p::Task<void> {
-            std::optional<uint64_t> announced = store.head(storage::DataKind::kHeaders);
             while (!stopping) {
                 peer_log.update(manager->peers(), manager->stats().sessions);
-                const auto now_head = store.head(storage::DataKind::kHeaders);
-                if (now_head != announced) {
-                    announced = now_head;
-                    manager->notify_head_changed();
-                }
                 peer_timer.expires_after(kPeerLogInterval);
                 auto [ec2] = co_await peer_timer.async_wait(p2p::kUseTuple);
                 (void)ec2;
@@ -470,7 +473,7 @@ int run_node(const RunOptions& opts, std::FILE* out, std::FILE* err, const RunHo
             refresh_timer.expires_after(std::chrono::seconds(opts.checkpoint_refresh));
             auto [ec2] = co_await refresh_timer.async_wait(p2p::kUseTuple);
             if (ec2 || stopping || !engine) break;
-            auto got = co_await sync::fetch_verified_checkpoint(*inputs->source, inputs->validators);
+            auto got = co_await fetch_verified(*inputs);
             if (stopping || !engine) break;
             if (!got) {
                 log::warn("sync", "checkpoint refresh refused", {{"error", sync::to_string(got.error())}});
@@ -548,8 +551,7 @@ int run_node(const RunOptions& opts, std::FILE* out, std::FILE* err, const RunHo
     }
     std::fprintf(out, "%s\n", enode.c_str());
     std::fflush(out);
-    const auto bodies = store.tracker(storage::DataKind::kBodies);
-    if (bodies.highest()) {
+    if (store.head(storage::DataKind::kBodies)) {
         log::info("p2p", "serving the store",
                   {{"chain", spec.name}, {"datadir", opts.datadir}, {"earliest", head.earliest},
                    {"latest", head.latest}, {"head", to_hex(head.latest_hash)}});
@@ -599,8 +601,10 @@ const std::map<std::string, std::string>& run_sections() {
         {"max-peers", "p2p"},         {"no-discovery", "p2p"},     {"bootnode", "p2p"},
         {"checkpoint", "checkpoint"}, {"validators", "checkpoint"}, {"bootstrap-timeout", "checkpoint"},
         {"allow-stale-checkpoint", "checkpoint"}, {"checkpoint-refresh", "checkpoint"},
+        {"trusted-root", "checkpoint"},
         {"history", "sync"},          {"history-limit", "sync"},   {"lookahead", "sync"},
         {"reorg-window", "sync"},     {"parallel-batches", "sync"}, {"scrub-rate", "sync"},
+        {"scrub-interval", "sync"},
         {"bandwidth", "budget"},      {"forward-share", "budget"}, {"cpu-threads", "budget"},
         {"no-api", "api"},            {"api-listen", "api"},       {"api-port", "api"},
         {"api-token-file", "api"},
@@ -634,12 +638,20 @@ void add_run_command(CLI::App& app, int& exit_code) {
     cmd->add_flag("--no-discovery", opts->no_discovery, "[p2p] Do not run discv4 (no UDP socket)");
     cmd->add_option("--bootnode", opts->bootnodes, "[p2p] enode URL to start discovery lookups from (repeatable)");
     cmd->add_option("--checkpoint", opts->checkpoint,
-                    "[checkpoint] Checkpoint source to bootstrap from: file:PATH, http(s)://..., multi:K:URI|URI...\n"
-                    "(needed once: a restart resumes from the anchor stored in the datadir)");
+                    "[checkpoint] Checkpoint source to bootstrap from: file:PATH, http(s)://..., multi:K:URI|URI...,\n"
+                    "or beacon:URL[,URL...] (Ethereum mainnet: the beacon light client over the Beacon API, with\n"
+                    "--trusted-root); needed once: a restart resumes from the anchor stored in the datadir");
     cmd->add_option("--validators", opts->validators,
-                    "[checkpoint] Validator set JSON the checkpoint must be signed by (> 2/3 of the stake)");
+                    "[checkpoint] Validator set JSON the checkpoint must be signed by (> 2/3 of the stake);\n"
+                    "not used with beacon:");
+    cmd->add_option("--trusted-root", opts->trusted_root,
+                    "[checkpoint] beacon: the finalized beacon block root (0x + 64 hex) the light client starts\n"
+                    "from; at most 14 days old (weak subjectivity)");
+    cmd->add_option("--beacon-now", opts->beacon_now, "Unix time the beacon light client uses as now (tests)")
+        ->group("");
     cmd->add_flag("--allow-stale-checkpoint", opts->allow_stale_checkpoint,
-                  "[checkpoint] Accept a checkpoint older than 14 days (the operator's explicit choice)");
+                  "[checkpoint] Accept a checkpoint, or a beacon trusted root, older than 14 days (the operator's\n"
+                  "explicit choice)");
     cmd->add_option("--checkpoint-refresh", opts->checkpoint_refresh,
                     "[checkpoint] Seconds between re-reads of the checkpoint source; a newer verified checkpoint\n"
                     "becomes the trusted tip that forward sync must agree with (0: off)")
@@ -661,6 +673,9 @@ void add_run_command(CLI::App& app, int& exit_code) {
     cmd->add_option("--scrub-rate", opts->scrub_rate,
                     "[sync] Stored blocks re-verified from disk per second in the background (0 = off)")
         ->capture_default_str();
+    cmd->add_option("--scrub-interval", opts->scrub_interval,
+                    "[sync] Hours between the end of one scrub pass and the start of the next")
+        ->capture_default_str()->check(CLI::Range(0.0, 24.0 * 365));
     cmd->add_option("--bandwidth", opts->bandwidth,
                     "[budget] Total download budget per second: 0 (unlimited), bytes, or with a unit (20MiB, 5MB)")
         ->capture_default_str();

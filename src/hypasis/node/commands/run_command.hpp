@@ -25,6 +25,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -52,9 +53,11 @@ struct RunOptions {
     bool exempt_loopback_from_subnet_cap{true};
 
     // --- sync (active when a checkpoint is given, or the store already holds an anchor) ---
-    std::string checkpoint;        ///< checkpoint source URI (file:, http(s):, multi:)
-    std::string validators;        ///< validator set JSON the checkpoint is verified against
-    bool allow_stale_checkpoint{false};  ///< accept a checkpoint older than the freshness limit (14 days)
+    std::string checkpoint;        ///< checkpoint source URI (file:, http(s):, multi:, beacon:)
+    std::string validators;        ///< validator set JSON the checkpoint is verified against (not for beacon:)
+    std::string trusted_root;      ///< beacon: the trusted beacon block root the light client starts from
+    std::optional<uint64_t> beacon_now;  ///< beacon: unix seconds to use as now (hidden; tests)
+    bool allow_stale_checkpoint{false};  ///< accept a checkpoint (or beacon trusted root) older than 14 days
     unsigned bootstrap_timeout{120};  ///< seconds to find a peer serving the checkpoint's header
     unsigned checkpoint_refresh{60};  ///< seconds between re-reads of the source for a newer trusted tip (0: off)
     std::string history{"full"};   ///< headers | bodies | full
@@ -65,7 +68,8 @@ struct RunOptions {
     std::size_t lookahead{64};     ///< forward: blocks requested ahead of the stored head
     uint64_t reorg_window{64};     ///< forward: blocks above the anchor a reorg may replace
     std::size_t parallel_batches{8};  ///< backward: batches in flight
-    uint64_t scrub_rate{2000};     ///< scrubber: stored blocks re-verified per second (0 = off)
+    uint64_t scrub_rate{500};      ///< scrubber: stored blocks re-verified per second (0 = off)
+    double scrub_interval{24};     ///< scrubber: hours between the end of a pass and the next
 
     // --- REST API ---
     bool no_api{false};

@@ -162,15 +162,40 @@ int run_status(const StatusCommandOptions& opts, std::FILE* out, std::FILE* err,
     const bool tty = (mode ? *mode : detect_progress_mode(out)) == ProgressMode::kBar;
     const auto timeout = std::chrono::milliseconds(static_cast<int64_t>(std::max(0.001, opts.timeout_seconds) * 1000));
     const auto interval = std::chrono::milliseconds(static_cast<int64_t>(std::max(0.01, opts.interval_seconds) * 1000));
+    const auto wait = std::chrono::milliseconds(static_cast<int64_t>(std::max(0.0, opts.wait_seconds) * 1000));
     bool drawn = false;
-    for (std::size_t poll = 0;; ++poll) {
+    std::size_t shown = 0;
+    bool lost = false;  // the API stopped answering in live mode, at lost_since
+    std::chrono::steady_clock::time_point lost_since{};
+    for (;;) {
         const auto reply = serve::http_get(*url, "/api/v1/status", timeout);
         if (!reply) {
-            if (drawn) std::fputc('\n', out);
             const bool timed_out = reply.error() == serve::ServeError::kTimeout;
-            std::fprintf(err, "hypasis: status: the API at %s is %s (%s); is `hypasis run` running with its API on?\n",
-                         where.c_str(), timed_out ? "not answering" : "unreachable", reply.error().message().c_str());
-            return 1;
+            const char* how = timed_out ? "not answering" : "unreachable";
+            const auto now = std::chrono::steady_clock::now();
+            const bool live = !opts.once && shown > 0;
+            if (live && !lost && wait.count() > 0) {
+                // The node may be restarting: say so once, and keep polling until --wait runs out.
+                lost = true;
+                lost_since = now;
+                drawn = false;  // the next snapshot starts below this line instead of redrawing over it
+                std::fprintf(err, "hypasis: status: the API at %s is %s; waiting up to %g s for it\n", where.c_str(),
+                             how, opts.wait_seconds);
+                std::fflush(err);
+            }
+            if (!lost || now - lost_since >= wait) {
+                std::fprintf(err,
+                             "hypasis: status: the API at %s is %s (%s); is `hypasis run` running with its API on?\n",
+                             where.c_str(), how, reply.error().message().c_str());
+                return 1;
+            }
+            std::this_thread::sleep_for(interval);
+            continue;
+        }
+        if (lost) {
+            lost = false;
+            std::fprintf(err, "hypasis: status: the API at %s answers again\n", where.c_str());
+            std::fflush(err);
         }
         boost::system::error_code ec;
         const json::value status = json::parse(reply->body, ec);
@@ -194,7 +219,8 @@ int run_status(const StatusCommandOptions& opts, std::FILE* out, std::FILE* err,
             drawn = tty;
         }
         std::fflush(out);
-        if (opts.once || (opts.max_polls && poll + 1 >= *opts.max_polls)) return 0;
+        ++shown;
+        if (opts.once || (opts.max_polls && shown >= *opts.max_polls)) return 0;
         std::this_thread::sleep_for(interval);
     }
 }
@@ -210,6 +236,10 @@ void add_status_command(CLI::App& app, int& exit_code) {
         ->capture_default_str();
     cmd->add_option("--timeout", opts->timeout_seconds, "Deadline of each request, in seconds")
         ->check(CLI::PositiveNumber)
+        ->capture_default_str();
+    cmd->add_option("--wait", opts->wait_seconds,
+                    "Live mode: seconds to keep polling a node whose API stopped answering (0: exit at once)")
+        ->check(CLI::Range(0.0, 86400.0))
         ->capture_default_str();
     cmd->callback([opts, &exit_code]() { exit_code = run_status(*opts, stdout, stderr); });
 }

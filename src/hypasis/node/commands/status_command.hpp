@@ -11,7 +11,10 @@
 /// - **--api**: http://HOST:PORT of the node's API (default http://127.0.0.1:8555, serve::kDefaultApiPort).
 /// - **Errors**: every request has a deadline (--timeout, default 5 s). An unreachable API, a timeout, a status
 ///   other than 200 or a body that is not the status JSON prints one clear line to stderr naming the URL and exits
-///   1 (in live mode too: a node that went away ends the watch). A bad --api exits 2.
+///   1. A bad --api exits 2.
+/// - **A node that goes away** (restarted, stopping) after live mode has shown a snapshot: one line on stderr says
+///   so, and the watch polls on every --interval for up to --wait seconds (default 60; 0: exit at once); when the
+///   API answers again the bars resume, otherwise it exits 1 with the error line above.
 #include <CLI/CLI.hpp>
 #include <boost/json/value.hpp>
 #include <cstddef>
@@ -31,7 +34,9 @@ struct StatusCommandOptions {
     bool json{false};
     double interval_seconds{2.0};
     double timeout_seconds{5.0};
-    /// Live mode stops after this many polls (tests); nullopt: until interrupted.
+    /// Live mode: how long to keep polling an API that stopped answering after a snapshot was shown.
+    double wait_seconds{60.0};
+    /// Live mode stops after this many snapshots (tests); nullopt: until interrupted.
     std::optional<std::size_t> max_polls;
 };
 

@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <atomic>
+#include <thread>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/json/parse.hpp>
@@ -140,6 +142,60 @@ TEST(StatusCommand, AClosedPortIsAClearErrorAndExit1) {
     EXPECT_NE(e.find("http://127.0.0.1:" + std::to_string(port)), std::string::npos) << e;
     EXPECT_NE(e.find("unreachable"), std::string::npos) << e;
     EXPECT_EQ(out.text(), "");
+}
+
+// A node restarted under a live watch: the watch says so, waits, and resumes when the API answers again on the
+// same port (it used to exit at the first failed poll).
+TEST(StatusCommand, LiveModeWaitsForANodeThatRestarts) {
+    std::atomic<int> first_calls{0};
+    serve::ApiBackend first = backend();
+    const auto status = first.status;
+    first.status = [&first_calls, status] {
+        ++first_calls;
+        return status();
+    };
+    auto srv = std::make_unique<serve::test::ServerThread>(first, serve::RestServerOptions{});
+    const uint16_t port = srv->port();
+    StatusCommandOptions o = options_for(port);
+    o.interval_seconds = 1.0;  // the old server is gone long before the second poll
+    o.wait_seconds = 20;
+    o.max_polls = 2;
+    Capture out, err;
+    int code = -1;
+    std::thread watch([&] { code = run_status(o, out.file(), err.file(), ProgressMode::kLines); });
+    for (int i = 0; i < 2000 && first_calls.load() == 0; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    ASSERT_EQ(first_calls.load(), 1);
+    srv.reset();  // the node stops
+    std::this_thread::sleep_for(std::chrono::milliseconds(1500));  // at least one failed poll
+    serve::RestServerOptions again_options;
+    again_options.address = "127.0.0.1";
+    again_options.port = port;
+    serve::RestServerThread again(backend(), again_options);  // ... and comes back on the same port
+    ASSERT_TRUE(again.start().has_value());
+    watch.join();
+    EXPECT_EQ(code, 0);
+    const std::string e = err.text();
+    EXPECT_NE(e.find("unreachable; waiting up to 20 s"), std::string::npos) << e;
+    EXPECT_NE(e.find("answers again"), std::string::npos) << e;
+    const std::string text = out.text();
+    EXPECT_EQ(std::count(text.begin(), text.end(), '\n'), 6) << text;  // two snapshots of three lines
+}
+
+TEST(StatusCommand, LiveModeGivesUpWhenTheWaitRunsOut) {
+    auto srv = std::make_unique<serve::test::ServerThread>(backend(), serve::RestServerOptions{});
+    StatusCommandOptions o = options_for(srv->port());
+    o.wait_seconds = 0.3;
+    o.interval_seconds = 0.05;
+    Capture out, err;
+    int code = -1;
+    std::thread watch([&] { code = run_status(o, out.file(), err.file(), ProgressMode::kLines); });
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));  // a few snapshots
+    srv.reset();
+    watch.join();
+    EXPECT_EQ(code, 1);
+    const std::string e = err.text();
+    EXPECT_NE(e.find("waiting up to 0.3 s"), std::string::npos) << e;
+    EXPECT_NE(e.find("is `hypasis run` running"), std::string::npos) << e;
 }
 
 TEST(StatusCommand, ANodeThatDoesNotAnswerTimesOut) {

@@ -6,6 +6,7 @@
 #include <fstream>
 
 #include "hypasis/checkpoint/checkpoint_json.hpp"
+#include "hypasis/core/common/hex.hpp"
 
 namespace hypasis::node {
 namespace {
@@ -65,8 +66,65 @@ std::optional<double> parse_byte_rate(std::string_view text) noexcept {
     return out;
 }
 
+namespace {
+
+Expected<SyncInputs, std::string> load_beacon_inputs(const std::string& uri, const std::string& validators_path,
+                                                     const chain::ChainSpec& spec, const BeaconInputs& beacon,
+                                                     const checkpoint::HttpOptions& http) {
+    if (!validators_path.empty()) {
+        return unexpected("--validators is not used with a beacon: source: the beacon chain's sync committee "
+                          "verifies it");
+    }
+    if (beacon.trusted_root.empty()) {
+        return unexpected("--checkpoint " + uri + " needs --trusted-root 0x...: a recent finalized beacon block "
+                          "root you trust (weak subjectivity)");
+    }
+    const auto root = fixed_from_hex<32>(beacon.trusted_root);
+    if (!root) return unexpected("--trusted-root " + beacon.trusted_root + ": not 0x + 64 hex digits");
+    beacon::BeaconSourceConfig config;
+    config.chain = beacon::ChainConfig::mainnet();
+    if (spec.chain_id() != 1) {
+        return unexpected("--checkpoint beacon: follows Ethereum mainnet's beacon chain (chain id 1); the chain " +
+                          spec.name + " has chain id " + std::to_string(spec.chain_id()));
+    }
+    std::string_view rest = std::string_view(uri).substr(std::string_view("beacon:").size());
+    if (rest.empty()) return unexpected("--checkpoint " + uri + ": expected beacon:URL[,URL...]");
+    for (;;) {
+        const auto comma = rest.find(',');
+        const std::string_view endpoint = rest.substr(0, comma);
+        if (!endpoint.starts_with("http://") && !endpoint.starts_with("https://")) {
+            return unexpected("--checkpoint " + uri + ": each endpoint is an http:// or https:// URL (got \"" +
+                              std::string(endpoint) + "\")");
+        }
+        config.endpoints.emplace_back(endpoint);
+        if (comma == std::string_view::npos) break;
+        rest.remove_prefix(comma + 1);
+    }
+    config.trusted_block_root = *root;
+    config.http = http;
+    config.allow_old_trusted_root = beacon.allow_old_root;
+    if (beacon.now) {
+        const uint64_t now = *beacon.now;
+        config.now = [now] { return now; };
+    }
+    SyncInputs in;
+    auto source = std::make_unique<beacon::BeaconSource>(std::move(config), nullptr);
+    in.beacon = source.get();
+    in.source = std::move(source);
+    return in;
+}
+
+}  // namespace
+
+sync::Task<Expected<checkpoint::VerifiedCheckpoint, sync::BootstrapError>> fetch_verified(SyncInputs& in) {
+    if (in.beacon != nullptr) co_return co_await sync::fetch_verified_checkpoint(*in.beacon);
+    co_return co_await sync::fetch_verified_checkpoint(*in.source, *in.validators);
+}
+
 Expected<SyncInputs, std::string> load_sync_inputs(const std::string& uri, const std::string& validators_path,
-                                                   const chain::ChainSpec& spec, const checkpoint::HttpOptions& http) {
+                                                   const chain::ChainSpec& spec, const BeaconInputs& beacon,
+                                                   const checkpoint::HttpOptions& http) {
+    if (uri.starts_with("beacon:")) return load_beacon_inputs(uri, validators_path, spec, beacon, http);
     if (validators_path.empty()) {
         return unexpected("--checkpoint needs --validators FILE: the validator set the checkpoint is verified "
                           "against");
@@ -84,8 +142,9 @@ Expected<SyncInputs, std::string> load_sync_inputs(const std::string& uri, const
                           std::to_string(set->chain_id()) + ", but the chain " + spec.name + " has chain id " +
                           std::to_string(spec.chain_id()));
     }
-    SyncInputs in{std::move(*set), nullptr};
-    auto source = checkpoint::make_source(uri, http, &in.validators);
+    SyncInputs in;
+    in.validators = std::make_unique<const checkpoint::ValidatorSet>(std::move(*set));
+    auto source = checkpoint::make_source(uri, http, in.validators.get());
     if (!source) return unexpected("--checkpoint " + uri + ": " + checkpoint::to_string(source.error()));
     in.source = std::move(*source);
     return in;
