@@ -148,7 +148,7 @@ TEST(RestServer, StatusShowsEveryFieldOfTheSnapshot) {
     EXPECT_DOUBLE_EQ(o.at("tipLag").at("seconds").as_double(), 24.5);
     EXPECT_EQ(o.at("peers").at("connected"), 1);
     EXPECT_EQ(o.at("peers").at("banned"), 2);
-    EXPECT_EQ(o.at("gapsTracked"), 2);
+    EXPECT_EQ(o.at("gapsTracked"), 4);
 
     const auto& f = o.at("forward").as_object();
     EXPECT_EQ(f.at("state"), "syncing");
@@ -229,6 +229,7 @@ TEST(RestServer, GapsAreNewestFirstBoundedWithTotalsAndEngineEtas) {
     EXPECT_DOUBLE_EQ(every[2].at("etaSeconds").as_double(), 20.0);
     EXPECT_EQ(all.at("bodies").at("count"), 1);
     EXPECT_EQ(all.at("bodies").at("gaps").at(0).at("first"), 1200);
+    EXPECT_DOUBLE_EQ(all.at("bodies").at("gaps").at(0).at("etaSeconds").as_double(), 3.0);  // per kind
     EXPECT_EQ(all.at("receipts").at("count"), 0);
     EXPECT_EQ(all.at("headers").at("truncated"), false);
 

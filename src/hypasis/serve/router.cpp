@@ -219,11 +219,15 @@ Expected<HttpResponse, Router::RouteError> Router::dispatch(const HttpRequest& r
         json::object o;
         o["limit"] = limit;
         o["historyMode"] = status ? json::value(status->history_mode) : json::value(nullptr);
-        const std::vector<sync::GapStatus> none;
         for (const DataKind k : kinds) {
             const std::vector<storage::Range> gaps = backend_.gaps(k);
-            // The engine's per-gap progress describes the backward header pass.
-            const auto& tracked = status && k == DataKind::kHeaders ? status->gaps : none;
+            // The engine's per-gap progress covers the kind its backward pass is filling.
+            std::vector<sync::GapStatus> tracked;
+            if (status) {
+                for (const auto& g : status->gaps) {
+                    if (g.kind == k) tracked.push_back(g);
+                }
+            }
             o[storage::to_string(k)] = gaps_json(gaps, tracked, limit);
         }
         return json_response(http::status::ok, o, req);

@@ -140,7 +140,11 @@ inline sync::SyncStatus known_status() {
     s.backward.eta_seconds = 15;
     s.backward.bandwidth = {0.3, 300000, 80000, 20000, 11};
     s.backward.cpu = {0.3, 0, 1500000, 500000, 2};
-    s.gaps = {sync::GapStatus{500, 750, 0, 15.0}, sync::GapStatus{100, 200, 25, 20.0}};
+    s.gaps = {sync::GapStatus{storage::DataKind::kHeaders, 500, 750, 0, 15.0},
+              sync::GapStatus{storage::DataKind::kHeaders, 100, 200, 25, 20.0},
+              // A bodies entry over a range a header gap also covers: it must not lend its ETA to that gap.
+              sync::GapStatus{storage::DataKind::kBodies, 1200, 1210, 0, 3.0},
+              sync::GapStatus{storage::DataKind::kBodies, 880, 960, 0, 9.0}};
     return s;
 }
 

@@ -568,22 +568,39 @@ std::vector<GapStatus> BackwardSyncer::gaps() const {
     std::vector<GapStatus> out;
     const auto head = store_.head(DataKind::kHeaders);
     if (!head || *head <= config_.history_limit) return out;
-    auto all = store_.gaps(DataKind::kHeaders, Range{config_.history_limit, *head});
+    const uint64_t limit = config_.history_limit;
+    // The pass under way, chosen as next_work() chooses: headers while any is missing, then bodies, then receipts.
+    auto all = store_.gaps(DataKind::kHeaders, Range{limit, *head});
+    DataKind kind = DataKind::kHeaders;
+    if (all.empty()) {
+        if (config_.mode == HistoryMode::kHeaders) return out;
+        const Range within{limit, *head + 1};
+        kind = DataKind::kBodies;
+        all = store_.gaps(kind, within);
+        if (all.empty()) {
+            if (config_.mode != HistoryMode::kFull) return out;
+            kind = DataKind::kReceipts;
+            all = store_.gaps(kind, within);
+        }
+    }
     double rate = 0;
     std::optional<Range> current;
     uint64_t filled = 0;
     {
         std::lock_guard lock(mutex_);
-        current = current_gap_;
-        filled = current_filled_;
-        if (phase_ == DataKind::kHeaders && samples_.size() >= 2) {
+        if (phase_ == kind && samples_.size() >= 2) {
             const double dt = std::chrono::duration<double>(samples_.back().at - samples_.front().at).count();
             if (dt > 0) rate = static_cast<double>(samples_.back().items - samples_.front().items) / dt;
+        }
+        if (kind == DataKind::kHeaders) {
+            current = current_gap_;
+            filled = current_filled_;
         }
     }
     uint64_t ahead = 0;  // blocks of newer gaps, filled first
     for (auto it = all.rbegin(); it != all.rend() && out.size() < config_.max_reported_gaps; ++it) {
         GapStatus g;
+        g.kind = kind;
         g.first = it->first;
         g.end = it->end;
         if (current && current->first == it->first && it->end <= current->end) g.filled = filled;

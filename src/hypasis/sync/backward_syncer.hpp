@@ -92,9 +92,10 @@ class BackwardSyncer {
     /// Thread-safe snapshot. state: "idle" (nothing stored yet / not started), "syncing", "paused", "waiting" (work
     /// left but no eligible peer), "done" (nothing left down to history_limit in this mode).
     DirectionStatus status() const;
-    /// The missing header ranges in [history_limit, highest stored header), newest first, at most
-    /// max_reported_gaps, with blocks filled this run and an ETA at the current rate. Thread-safe (reads the
-    /// store's tracker).
+    /// The missing ranges of the pass under way, newest first, at most max_reported_gaps, each with its kind and an
+    /// ETA at the pass's current rate: headers in [history_limit, highest stored header) (with blocks filled this
+    /// run) while headers are missing, then bodies, then receipts in [history_limit, highest header]. Thread-safe
+    /// (reads the store's trackers).
     std::vector<GapStatus> gaps() const;
 
     /// Counters for tests (thread-safe).

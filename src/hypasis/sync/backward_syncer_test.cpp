@@ -593,6 +593,88 @@ class FakePeers final : public PeerService {
     std::vector<std::pair<PeerId, Misbehaviour>> reports;
 };
 
+// One peer serving the test chain from memory that answers `body_batches` bodies requests and then times out.
+class StallingPeers final : public PeerService {
+  public:
+    explicit StallingPeers(std::size_t body_batches) : left_(body_batches) {
+        for (uint64_t n = 0; n < kChainLength; ++n) by_hash_[test_chain().blocks[n].header.hash] = n;
+        id_[0] = 0x51;
+    }
+    std::vector<PeerInfo> peers() const override {
+        PeerInfo p;
+        p.peer_id = id_;
+        p.earliest = 0;
+        p.latest = kTop;
+        p.head_number = kTop;
+        return {p};
+    }
+    Task<Expected<std::vector<SealedHeader>, std::error_code>> get_headers(PeerId, HeadersRequest) override {
+        co_return unexpected(make_error_code(p2p::peers::PeerError::kTimeout));
+    }
+    Task<Expected<std::vector<BlockBody>, std::error_code>> get_bodies(PeerId, std::vector<Hash> h) override {
+        if (left_ == 0) co_return unexpected(make_error_code(p2p::peers::PeerError::kTimeout));
+        --left_;
+        std::vector<BlockBody> out;
+        for (const auto& x : h) out.push_back(test_chain().blocks[by_hash_.at(x)].body);
+        served += out.size();
+        co_return out;
+    }
+    Task<Expected<std::vector<std::vector<Receipt>>, std::error_code>> get_receipts(PeerId,
+                                                                                    std::vector<Hash>) override {
+        co_return unexpected(make_error_code(p2p::peers::PeerError::kTimeout));
+    }
+    void report(const PeerId&, Misbehaviour) override {}
+    bool stalled() const { return left_ == 0; }
+    uint64_t served{0};  ///< Bodies answered.
+
+  private:
+    PeerId id_{};
+    std::map<Hash, uint64_t> by_hash_;
+    std::size_t left_;
+};
+
+// Once the headers are complete, gaps() describes the bodies pass: its kind and an ETA at the bodies rate (it
+// used to report header gaps only, so later passes showed no per-gap progress).
+TEST(BackwardSyncer, GapsFollowThePassUnderWayWithItsKindAndEta) {
+    storage::testing::TempDir dir;
+    auto store = storage::testing::open_store(dir.path());
+    ASSERT_TRUE(store);
+    seed_headers(*store, 0, kTop + 1);  // every header, no body
+    Budget budget(BudgetConfig{});
+    StallingPeers peers(3);
+    run_scenario([&](Executor ex) -> Task<void> {
+        BackwardSyncer syncer(ex, *store, peers, budget, test_chain().spec, small_config(HistoryMode::kBodies));
+        auto before = syncer.gaps();
+        EXPECT_EQ(before.size(), 1u);
+        if (!before.empty()) {
+            EXPECT_EQ(before[0].kind, DataKind::kBodies);
+            EXPECT_EQ(before[0].first, 0u);
+            EXPECT_EQ(before[0].end, kTop + 1);
+            EXPECT_FALSE(before[0].eta_seconds.has_value());  // no rate yet
+        }
+        bool finished = false;
+        asio::co_spawn(ex, syncer.run(), [&](std::exception_ptr e) {
+            finished = true;
+            EXPECT_FALSE(e);
+        });
+        // Three batches stored, then the peer stalls: the rest is a bodies gap with an ETA.
+        const bool stored = co_await eventually(
+            [&] { return peers.stalled() && syncer.counters().bodies == peers.served; }, 10s);
+        EXPECT_TRUE(stored) << syncer.counters().bodies << " bodies, " << syncer.counters().requests << " requests";
+        const auto during = syncer.gaps();
+        EXPECT_FALSE(during.empty());
+        uint64_t missing = 0;
+        for (const auto& g : during) {
+            EXPECT_EQ(g.kind, DataKind::kBodies);
+            EXPECT_TRUE(g.eta_seconds.has_value() && *g.eta_seconds > 0) << g.first;
+            missing += g.end - g.first;
+        }
+        EXPECT_EQ(missing, kTop + 1 - syncer.counters().bodies);
+        syncer.stop();
+        EXPECT_TRUE(co_await eventually([&] { return finished; }, 5s));
+    });
+}
+
 TEST(BackwardSyncer, EmptyAnswersForAClaimedRangeArePenalisedAndOthersServe) {
     storage::testing::TempDir dir;
     auto store = storage::testing::open_store(dir.path());

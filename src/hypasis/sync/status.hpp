@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "hypasis/core/common/bytes.hpp"
+#include "hypasis/storage/ranges/range_tracker.hpp"
 
 namespace hypasis::sync {
 
@@ -71,12 +72,14 @@ struct DirectionStatus {
     BudgetStatus cpu;
 };
 
-/// One missing range [first, end) below the anchor, as the backward side sees it.
+/// One missing range [first, end) below the anchor, as the backward side sees it, in the pass under way: headers
+/// first, then bodies, then receipts (as the history mode asks).
 struct GapStatus {
+    storage::DataKind kind{storage::DataKind::kHeaders};  ///< What is missing in it.
     uint64_t first{0};
     uint64_t end{0};
-    uint64_t filled{0};                ///< Blocks of it filled since this run found it.
-    std::optional<double> eta_seconds; ///< At the backward side's current rate, counting the gaps filled before it.
+    uint64_t filled{0};                ///< Headers pass: blocks of it filled since this run found it (else 0).
+    std::optional<double> eta_seconds; ///< At the pass's current rate, counting the gaps filled before it.
 };
 
 /// The whole engine.
