@@ -590,10 +590,7 @@ int run_node(const RunOptions& opts, std::FILE* out, std::FILE* err, const RunHo
     return exit_code;
 }
 
-namespace {
-
-/// Each `run` flag's section in the TOML config file (run_config.hpp); the file's keys are the flags' long names.
-const std::map<std::string, std::string>& run_sections() {
+const std::map<std::string, std::string>& run_config_sections() {
     static const std::map<std::string, std::string> m{
         {"datadir", "node"},          {"chain", "node"},           {"genesis", "node"},
         {"log-level", "node"},        {"log-format", "node"},      {"nodekey", "p2p"},
@@ -611,8 +608,6 @@ const std::map<std::string, std::string>& run_sections() {
     };
     return m;
 }
-
-}  // namespace
 
 void add_run_command(CLI::App& app, int& exit_code) {
     auto opts = std::make_shared<RunOptions>();
@@ -699,7 +694,7 @@ void add_run_command(CLI::App& app, int& exit_code) {
                 exit_code = 1;
                 return;
             }
-            if (auto applied = apply_config(*cmd, *entries, run_sections(), opts->config); !applied) {
+            if (auto applied = apply_config(*cmd, *entries, run_config_sections(), opts->config); !applied) {
                 std::fprintf(stderr, "hypasis: run: %s\n", applied.error().c_str());
                 exit_code = 1;
                 return;

@@ -25,6 +25,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -88,6 +89,10 @@ struct RunHooks {
 /// Runs the daemon until stopped. Returns the exit code (0 after a clean stop, 1 on a start-up failure). Throws
 /// std::runtime_error for an unusable --chain/--genesis (as every command does), std::bad_alloc.
 int run_node(const RunOptions& opts, std::FILE* out, std::FILE* err, const RunHooks& hooks = {});
+
+/// Each `run` option's section in the TOML config file (run_config.hpp), by long name without dashes: every
+/// option but --config, --help and hidden test options has one, and its --help text starts with "[section]".
+const std::map<std::string, std::string>& run_config_sections();
 
 /// Adds `run` to `app`. The callback stores the exit code in `exit_code`, which must outlive the parse.
 void add_run_command(CLI::App& app, int& exit_code);
