@@ -240,29 +240,48 @@ Expected<ssz::LightClientBootstrap, std::string> parse_bootstrap_json(const bj::
     return b;
 }
 
-Expected<ssz::LightClientUpdate, std::string> parse_update_json(const bj::value& v, std::size_t committee_size) {
-    HYP_TRY(env, envelope(v, committee_size));
-    const auto& [fork, data] = env;
-    ssz::LightClientUpdate u;
+namespace {
+
+// The parts the three update kinds share (the containers repeat them field for field): every update has the
+// attested header, the sync aggregate and the signature slot; the full and the finality update also have the
+// finalized header and its branch.
+template <class U>
+Expected<void, std::string> read_signed_part(const Node& data, Fork fork, std::size_t committee_size, U& u) {
     u.fork = fork;
     HYP_TRY(attested_node, data.field("attested_header"));
     HYP_TRY(attested, lc_header(attested_node, fork));
     u.attested_header = std::move(attested);
-    HYP_TRY(committee_node, data.field("next_sync_committee"));
-    HYP_TRY(c, committee(committee_node, committee_size));
-    u.next_sync_committee = std::move(c);
-    HYP_TRY(nbr, branch(data, "next_sync_committee_branch", ssz::sync_committee_branch_length(fork)));
-    u.next_sync_committee_branch = std::move(nbr);
-    HYP_TRY(finalized_node, data.field("finalized_header"));
-    HYP_TRY(finalized, lc_header(finalized_node, fork));
-    u.finalized_header = std::move(finalized);
-    HYP_TRY(fbr, branch(data, "finality_branch", ssz::finality_branch_length(fork)));
-    u.finality_branch = std::move(fbr);
     HYP_TRY(agg_node, data.field("sync_aggregate"));
     HYP_TRY(agg, aggregate(agg_node, committee_size));
     u.sync_aggregate = std::move(agg);
     HYP_TRY(slot, u64_field(data, "signature_slot"));
     u.signature_slot = slot;
+    return {};
+}
+
+template <class U>
+Expected<void, std::string> read_finality_part(const Node& data, Fork fork, U& u) {
+    HYP_TRY(finalized_node, data.field("finalized_header"));
+    HYP_TRY(finalized, lc_header(finalized_node, fork));
+    u.finalized_header = std::move(finalized);
+    HYP_TRY(fbr, branch(data, "finality_branch", ssz::finality_branch_length(fork)));
+    u.finality_branch = std::move(fbr);
+    return {};
+}
+
+}  // namespace
+
+Expected<ssz::LightClientUpdate, std::string> parse_update_json(const bj::value& v, std::size_t committee_size) {
+    HYP_TRY(env, envelope(v, committee_size));
+    const auto& [fork, data] = env;
+    ssz::LightClientUpdate u;
+    if (auto ok = read_signed_part(data, fork, committee_size, u); !ok) return unexpected(std::move(ok.error()));
+    HYP_TRY(committee_node, data.field("next_sync_committee"));
+    HYP_TRY(c, committee(committee_node, committee_size));
+    u.next_sync_committee = std::move(c);
+    HYP_TRY(nbr, branch(data, "next_sync_committee_branch", ssz::sync_committee_branch_length(fork)));
+    u.next_sync_committee_branch = std::move(nbr);
+    if (auto ok = read_finality_part(data, fork, u); !ok) return unexpected(std::move(ok.error()));
     return u;
 }
 
@@ -285,20 +304,8 @@ Expected<ssz::LightClientFinalityUpdate, std::string> parse_finality_update_json
     HYP_TRY(env, envelope(v, committee_size));
     const auto& [fork, data] = env;
     ssz::LightClientFinalityUpdate u;
-    u.fork = fork;
-    HYP_TRY(attested_node, data.field("attested_header"));
-    HYP_TRY(attested, lc_header(attested_node, fork));
-    u.attested_header = std::move(attested);
-    HYP_TRY(finalized_node, data.field("finalized_header"));
-    HYP_TRY(finalized, lc_header(finalized_node, fork));
-    u.finalized_header = std::move(finalized);
-    HYP_TRY(fbr, branch(data, "finality_branch", ssz::finality_branch_length(fork)));
-    u.finality_branch = std::move(fbr);
-    HYP_TRY(agg_node, data.field("sync_aggregate"));
-    HYP_TRY(agg, aggregate(agg_node, committee_size));
-    u.sync_aggregate = std::move(agg);
-    HYP_TRY(slot, u64_field(data, "signature_slot"));
-    u.signature_slot = slot;
+    if (auto ok = read_signed_part(data, fork, committee_size, u); !ok) return unexpected(std::move(ok.error()));
+    if (auto ok = read_finality_part(data, fork, u); !ok) return unexpected(std::move(ok.error()));
     return u;
 }
 
@@ -307,15 +314,7 @@ Expected<ssz::LightClientOptimisticUpdate, std::string> parse_optimistic_update_
     HYP_TRY(env, envelope(v, committee_size));
     const auto& [fork, data] = env;
     ssz::LightClientOptimisticUpdate u;
-    u.fork = fork;
-    HYP_TRY(attested_node, data.field("attested_header"));
-    HYP_TRY(attested, lc_header(attested_node, fork));
-    u.attested_header = std::move(attested);
-    HYP_TRY(agg_node, data.field("sync_aggregate"));
-    HYP_TRY(agg, aggregate(agg_node, committee_size));
-    u.sync_aggregate = std::move(agg);
-    HYP_TRY(slot, u64_field(data, "signature_slot"));
-    u.signature_slot = slot;
+    if (auto ok = read_signed_part(data, fork, committee_size, u); !ok) return unexpected(std::move(ok.error()));
     return u;
 }
 
