@@ -1,14 +1,15 @@
 #pragma once
-/// `hypasis run [--config FILE] --datadir D (--chain NAME | --genesis FILE) [--checkpoint URI --validators FILE]
-/// [options]`: the daemon. It serves the store to devp2p peers (eth/68 and eth/69, discv4 on the same port) and,
+/// `hypasis run [--config FILE] --datadir D (--chain NAME | --genesis FILE) [--checkpoint URI --validators FILE |
+/// --checkpoint beacon:URL[,URL...] --trusted-root ROOT] [options]`: the daemon. It serves the store to devp2p peers (eth/68 and eth/69, discv4 on the same port) and,
 /// once anchored, syncs: the forward pipeline follows the tip, the backward one fills history below the anchor,
 /// under one bandwidth and CPU budget (sync/README.md). The REST API, metrics and dashboard run on their own
 /// thread. `run --help` lists every option with its config-file section (run_config.hpp).
 ///
 /// - **Start-up**, in order, each failure one line and exit 1: the config file, then the options (log level and
 ///   format, addresses, enode URLs, history mode, byte rate, shares); the validator set (for the chain's id) and
-///   the checkpoint source; for a datadir that does not exist yet, the checkpoint is fetched, verified (> 2/3 of
-///   the stake) and checked for freshness *before* the datadir is created, so a bad checkpoint leaves nothing
+///   the checkpoint source (sync_setup.hpp; a beacon: source needs no validator set: its light client verifies);
+///   for a datadir that does not exist yet, the checkpoint is fetched, verified (> 2/3 of the stake, or of the
+///   sync committee) and checked for freshness *before* the datadir is created, so a bad checkpoint leaves nothing
 ///   behind; the store; the store's block 0 must be the chain's genesis; the stored anchor is read (a restart
 ///   needs no checkpoint); the node key; the API token; the TCP listener; discv4; the REST API.
 /// - **Sync** runs when a checkpoint was given or an anchor is stored. Bootstrap fetches the checkpoint's header
